@@ -1,0 +1,3 @@
+from cage.worker import main
+
+main()

@@ -1,0 +1,260 @@
+"""Open file descriptions: what an fd points at.
+
+An ``OpenFile`` is Linux's ``struct file``: access mode and status flags, the
+offset, and the object behind it. It is shared by every fd that ``dup``/``fork``
+produced (so they share the offset and O_APPEND/O_NONBLOCK), and released when
+the last fd closes (``refs`` counts fd-table references).
+
+Data moves between the object and the cage's linear memory without an
+intermediate Python ``bytes`` where possible: ``read_into`` fills a writable
+memoryview of cage memory, ``write_from`` consumes one.
+
+Defaults encode the errno Linux gives for an operation the object does not
+support (ESPIPE for seeking a pipe, ENOTTY for ioctl, EINVAL for reading a
+directory through read(2) is EISDIR...). Subclasses override what they support.
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+import os
+import stat as _stat
+import time
+from typing import TYPE_CHECKING, ClassVar
+
+from abi.errno import Errno
+from kernel.block import Block, WaitQueue
+from kernel.errors import SyscallError
+from kernel.vfs.types import S_IFCHR, StatResult
+
+if TYPE_CHECKING:
+    from kernel.cage import Cage
+    from kernel.vfs.types import Filesystem, Inode
+
+__all__ = [
+    "O_ACCMODE", "O_APPEND", "O_NONBLOCK", "O_RDONLY", "O_RDWR", "O_WRONLY",
+    "POLLERR", "POLLHUP", "POLLIN", "POLLOUT",
+    "HostFdFile", "OpenFile",
+]
+
+O_RDONLY = 0
+O_WRONLY = 1
+O_RDWR = 2
+O_ACCMODE = 3
+O_APPEND = 0o2000
+O_NONBLOCK = 0o4000
+O_DSYNC = 0o10000
+O_ASYNC = 0o20000
+O_DIRECT = 0o40000
+O_LARGEFILE = 0o100000
+O_NOATIME = 0o1000000
+O_SYNC = 0o4010000
+O_PATH = 0o10000000
+#: Status flags F_SETFL may change (Linux: O_APPEND|O_ASYNC|O_DIRECT|O_NOATIME|O_NONBLOCK).
+SETFL_MASK = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK
+
+POLLIN = 0x001
+POLLPRI = 0x002
+POLLOUT = 0x004
+POLLERR = 0x008
+POLLHUP = 0x010
+POLLNVAL = 0x020
+POLLRDNORM = 0x040
+POLLWRNORM = 0x100
+
+_NO_QUEUES: tuple[WaitQueue, ...] = ()
+
+
+class OpenFile:
+    """Base open file description; see the module docstring."""
+
+    __slots__ = ("flags", "offset", "refs", "inode", "fs", "path", "__weakref__")
+
+    #: Short type name for /proc/self/fd readlink of anonymous objects ("pipe", ...).
+    kind: ClassVar[str] = "file"
+
+    def __init__(self, flags: int, *, fs: Filesystem | None = None, inode: Inode | None = None,
+                 path: bytes = b"") -> None:
+        self.flags = flags
+        self.offset = 0
+        self.refs = 0
+        self.fs = fs
+        self.inode = inode
+        #: Guest path it was opened by (for /proc/self/fd and diagnostics).
+        self.path = path
+
+    # --- access mode -------------------------------------------------------------
+
+    @property
+    def readable(self) -> bool:
+        return (self.flags & O_ACCMODE) != O_WRONLY and not self.flags & O_PATH
+
+    @property
+    def writable(self) -> bool:
+        return (self.flags & O_ACCMODE) != O_RDONLY and not self.flags & O_PATH
+
+    # --- data ----------------------------------------------------------------------
+
+    def read_into(self, cage: Cage, buf: memoryview) -> int | Block:
+        raise SyscallError(Errno.EINVAL)
+
+    def write_from(self, cage: Cage, buf: memoryview) -> int | Block:
+        raise SyscallError(Errno.EINVAL)
+
+    def pread_into(self, buf: memoryview, offset: int) -> int:
+        raise SyscallError(Errno.ESPIPE)
+
+    def pwrite_from(self, buf: memoryview, offset: int) -> int:
+        raise SyscallError(Errno.ESPIPE)
+
+    def seek(self, offset: int, whence: int) -> int:
+        raise SyscallError(Errno.ESPIPE)
+
+    def truncate(self, size: int) -> None:
+        raise SyscallError(Errno.EINVAL)
+
+    def getdents(self, size: int) -> list[tuple[bytes, int, int, int]]:
+        """Up to ``size`` bytes worth of ``(name, ino, dtype, next_offset)``."""
+        raise SyscallError(Errno.ENOTDIR)
+
+    # --- metadata -------------------------------------------------------------------
+
+    def stat(self) -> StatResult:
+        if self.fs is not None and self.inode is not None:
+            return self.fs.getattr(self.inode)
+        now = time.time_ns()
+        return StatResult(dev=0, ino=id(self) & 0xFFFFFFFF, mode=S_IFCHR | 0o600, nlink=1, uid=0, gid=0,
+                          rdev=0, size=0, blksize=4096, blocks=0, atime_ns=now, mtime_ns=now, ctime_ns=now)
+
+    def ioctl(self, cage: Cage, request: int, arg: int) -> int:
+        raise SyscallError(Errno.ENOTTY)
+
+    def fsync(self, datasync: bool) -> int | Block:
+        return 0
+
+    # --- readiness (poll/select/epoll) -------------------------------------------------
+
+    def poll(self) -> int:
+        """Events ready now (POLLIN/POLLOUT/...). Regular files are always ready."""
+        return POLLIN | POLLOUT
+
+    def queues(self) -> tuple[WaitQueue, ...]:
+        """Queues notified when ``poll()`` may have changed."""
+        return _NO_QUEUES
+
+    # --- lifetime ----------------------------------------------------------------------
+
+    def release(self) -> None:
+        """The last fd referring to this description closed."""
+
+    def describe(self) -> bytes:
+        """What readlink(/proc/self/fd/N) shows."""
+        return self.path or f"anon_inode:[{self.kind}]".encode()
+
+
+class HostFdFile(OpenFile):
+    """A host descriptor the kernel owns (the kernel's stdio, host files).
+
+    The kernel never blocks on a host descriptor: pipes, ttys and sockets are
+    switched to non-blocking (on a private open file description where possible,
+    see ``kernel.hoststdio``), and EAGAIN turns into a ``Block`` on readiness.
+    """
+
+    __slots__ = ("hostfd", "owned", "rq", "wq", "waits_on_host", "is_tty")
+
+    kind: ClassVar[str] = "host"
+
+    def __init__(self, hostfd: int, flags: int, *, owned: bool = True, path: bytes = b"",
+                 fs: Filesystem | None = None, inode: Inode | None = None) -> None:
+        super().__init__(flags, fs=fs, inode=inode, path=path)
+        self.hostfd = hostfd
+        self.owned = owned
+        self.rq = WaitQueue()
+        self.wq = WaitQueue()
+        st = os.fstat(hostfd)
+        # Regular files and block devices never return EAGAIN: no readiness waits.
+        self.waits_on_host = not (_stat.S_ISREG(st.st_mode) or _stat.S_ISBLK(st.st_mode))
+        self.is_tty = os.isatty(hostfd)
+
+    def read_into(self, cage: Cage, buf: memoryview) -> int | Block:
+        try:
+            return os.readv(self.hostfd, [buf])
+        except BlockingIOError:
+            if self.flags & O_NONBLOCK:
+                raise SyscallError(Errno.EAGAIN) from None
+            return Block(retry=lambda: self.read_into(cage, buf), host=(self.hostfd, "r"))
+
+    def write_from(self, cage: Cage, buf: memoryview) -> int | Block:
+        try:
+            if self.flags & O_APPEND and not self.waits_on_host:
+                os.lseek(self.hostfd, 0, os.SEEK_END)
+            return os.write(self.hostfd, buf)
+        except BlockingIOError:
+            if self.flags & O_NONBLOCK:
+                raise SyscallError(Errno.EAGAIN) from None
+            return Block(retry=lambda: self.write_from(cage, buf), host=(self.hostfd, "w"))
+        except BrokenPipeError:
+            cage.kernel.signals.send_pipe_signal(cage)
+            raise SyscallError(Errno.EPIPE) from None
+
+    def pread_into(self, buf: memoryview, offset: int) -> int:
+        if self.waits_on_host:
+            raise SyscallError(Errno.ESPIPE)
+        return os.preadv(self.hostfd, [buf], offset)
+
+    def pwrite_from(self, buf: memoryview, offset: int) -> int:
+        if self.waits_on_host:
+            raise SyscallError(Errno.ESPIPE)
+        return os.pwrite(self.hostfd, buf, offset)
+
+    def seek(self, offset: int, whence: int) -> int:
+        if self.waits_on_host and not self.is_tty:
+            raise SyscallError(Errno.ESPIPE)
+        return os.lseek(self.hostfd, offset, whence)
+
+    def truncate(self, size: int) -> None:
+        os.ftruncate(self.hostfd, size)
+
+    def stat(self) -> StatResult:
+        if self.fs is not None and self.inode is not None:
+            return self.fs.getattr(self.inode)
+        st = os.fstat(self.hostfd)
+        return StatResult(dev=st.st_dev, ino=st.st_ino, mode=st.st_mode, nlink=st.st_nlink, uid=st.st_uid,
+                          gid=st.st_gid, rdev=st.st_rdev, size=st.st_size, blksize=st.st_blksize,
+                          blocks=st.st_blocks, atime_ns=st.st_atime_ns, mtime_ns=st.st_mtime_ns,
+                          ctime_ns=st.st_ctime_ns)
+
+    def ioctl(self, cage: Cage, request: int, arg: int) -> int:
+        from kernel import tty
+
+        return tty.host_ioctl(self, cage, request, arg)
+
+    def fsync(self, datasync: bool) -> int:
+        try:
+            (os.fdatasync if datasync else os.fsync)(self.hostfd)
+        except OSError as e:
+            if e.errno != _errno.EINVAL:  # pipes and ttys: Linux says EINVAL too
+                raise
+            raise SyscallError(Errno.EINVAL) from None
+        return 0
+
+    def poll(self) -> int:
+        if not self.waits_on_host:
+            return POLLIN | POLLOUT
+        import select
+
+        p = select.poll()
+        p.register(self.hostfd, select.POLLIN | select.POLLOUT)
+        r = p.poll(0)
+        return r[0][1] if r else 0
+
+    def queues(self) -> tuple[WaitQueue, ...]:
+        return (self.rq, self.wq)
+
+    def release(self) -> None:
+        if self.owned and self.hostfd >= 0:
+            try:
+                os.close(self.hostfd)
+            except OSError:
+                pass
+        self.hostfd = -1

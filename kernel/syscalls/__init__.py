@@ -1,0 +1,12 @@
+"""Syscall handlers, one module per family (gVisor's sys_*.go).
+
+Handlers are named ``sys_<name>``, take the calling cage and the six raw
+arguments (already widened by the cage per ``abi.sysno`` argument kinds), and
+return the result, a ``Block``, or raise ``SyscallError``.
+"""
+
+from __future__ import annotations
+
+from kernel.syscalls import sys_fs, sys_proc
+
+FAMILIES = (sys_fs, sys_proc)
