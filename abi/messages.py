@@ -50,6 +50,9 @@ class ReplyFlag(enum.IntFlag):
     FORK = 8
     #: Only this thread must end (exit of one thread in a multi-threaded cage).
     THREAD_EXIT = 16
+    #: Grow linear memory to at least ``result`` bytes, then send the same request
+    #: again (mmap/brk/mremap needing memory the cage does not have yet).
+    GROW = 32
 
 
 class MessageError(ValueError):

@@ -118,9 +118,10 @@ def generate_syscall_source(fname: str, info: SysInfo, params: list[str], result
     return (
         f"def {fname}(env, caller, vals, n):\n"
         f"    try:\n"
-        f"        r, f = call(pack(({info.nr}, {info.name!r}, SELF, SELF, {fields})))\n"
+        f"        m = pack(({info.nr}, {info.name!r}, SELF, SELF, {fields}))\n"
+        f"        r, f = call(m)\n"
         f"        if f:\n"
-        f"            r = on_flags(r, f)\n"
+        f"            r = on_flags(r, f, m)\n"
         f"        {store}\n"
         f"        return 0\n"
         f"    except BaseException as e:\n"

@@ -114,6 +114,8 @@ class Worker:
         self.engine = make_engine()
         self.enosys_counts: dict[str, int] = {}
         self.mem: LinearMemory | None = None
+        self.memory_export: wasmtime.Memory | wasmtime.SharedMemory | None = None
+        self.store: wasmtime.Store | None = None
         self.argv: list[bytes] = []
         self.env: list[bytes] = []
         self.init_called = False
@@ -163,7 +165,11 @@ class Worker:
         except wasmtime.WasmtimeError as e:
             self.fail_to_load(str(e))
         self.mem = last_memory()
-        start = instance.exports(store).get("_start")
+        exports = instance.exports(store)
+        self.store = store
+        mexp = exports.get("memory")
+        self.memory_export = mexp if isinstance(mexp, (wasmtime.Memory, wasmtime.SharedMemory)) else None
+        start = exports.get("_start")
         if not isinstance(start, wasmtime.Func):
             self.fail_to_load("module has no _start function export")
         self.hello()
@@ -233,7 +239,14 @@ class Worker:
 
     # --- reply flags -----------------------------------------------------------
 
-    def on_flags(self, r: int, f: int) -> int:
+    def on_flags(self, r: int, f: int, msg: bytes = b"") -> int:
+        if f & ReplyFlag.GROW:
+            if not self.grow_memory(r):
+                return -int(Errno.ENOMEM)
+            r, f = self.channel.call(msg)
+            if f:
+                return self.on_flags(r, f, msg)
+            return r
         if f & ReplyFlag.EXIT:
             self.send_stats()
             os._exit(r & 0xFF)
@@ -244,6 +257,24 @@ class Worker:
             wasm = _read_fd(fds[0])
             raise Unwind("exec", (wasm, items[0], items[1]))  # type: ignore[arg-type]
         return r
+
+    def grow_memory(self, size: int) -> bool:
+        """Grow linear memory to at least ``size`` bytes (the GROW reply flag)."""
+        mem, exp = self.mem, self.memory_export
+        if mem is None or exp is None:
+            return False
+        have = mem.size
+        if size <= have:
+            return True
+        delta = (size - have + 65535) // 65536
+        try:
+            if isinstance(exp, wasmtime.SharedMemory):
+                exp.grow(delta)
+            else:
+                exp.grow(self.store, delta)
+        except wasmtime.WasmtimeError:
+            return False
+        return mem.size >= size
 
     def failed(self, e: BaseException) -> int:
         if isinstance(e, Unwind):

@@ -9,7 +9,7 @@ import os
 from typing import Final
 
 __all__ = ["HAVE_OPENAT2", "RESOLVE_BENEATH", "RESOLVE_NO_MAGICLINKS", "RESOLVE_NO_SYMLINKS", "openat2",
-           "renameat2"]
+           "punch_hole", "renameat2"]
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _syscall = _libc.syscall
@@ -57,5 +57,21 @@ def renameat2(olddirfd: int, old: bytes, newdirfd: int, new: bytes, flags: int) 
     r = _syscall(ctypes.c_long(SYS_renameat2), ctypes.c_int(olddirfd), ctypes.c_char_p(old),
                  ctypes.c_int(newdirfd), ctypes.c_char_p(new), ctypes.c_uint(flags))
     if r < 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+
+
+_fallocate = _libc.fallocate
+_fallocate.restype = ctypes.c_int
+_fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_long, ctypes.c_long]
+FALLOC_FL_KEEP_SIZE: Final = 0x01
+FALLOC_FL_PUNCH_HOLE: Final = 0x02
+
+
+def punch_hole(fd: int, offset: int, length: int) -> None:
+    """Deallocate ``[offset, offset+length)`` of ``fd``: it reads as zeros and frees its pages."""
+    if length <= 0:
+        return
+    if _fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length) != 0:
         e = ctypes.get_errno()
         raise OSError(e, os.strerror(e))

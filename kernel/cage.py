@@ -93,6 +93,7 @@ class Thread:
     #: Signals sent to this thread specifically (tkill/tgkill).
     pending: int = 0
     clear_child_tid: int = 0
+    robust_list: int = 0
     #: Reply flags to add to the current call's reply (EXEC, FORK, EXIT...).
     flags: int = 0
     #: The mask to restore after rt_sigsuspend/ppoll/pselect's temporary one.
@@ -140,6 +141,13 @@ class Cage:
     comm: bytes = b""
     #: A stop or continue not yet reported to wait4 (WUNTRACED/WCONTINUED).
     stop_reported: bool = True
+    #: Has called execve (setpgid on it from the parent is then EACCES).
+    did_exec: bool = False
+    nice: int = 0
+    #: CPU time (user ns, system ns, max RSS KiB) of reaped children (RUSAGE_CHILDREN).
+    child_times: tuple[int, int, int] = (0, 0, 0)
+    #: prctl bookkeeping (pdeathsig, dumpable, subreaper, no_new_privs).
+    prctl: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.thread is None:

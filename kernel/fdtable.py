@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Final
 
 from abi.errno import Errno
+from kernel import locks
 from kernel.errors import SyscallError
 from kernel.file import OpenFile
 
@@ -122,4 +123,5 @@ class FdTable:
 def _drop(f: OpenFile) -> None:
     f.refs -= 1
     if f.refs == 0:
+        locks.on_release(f)
         f.release()

@@ -68,7 +68,7 @@ _NO_QUEUES: tuple[WaitQueue, ...] = ()
 class OpenFile:
     """Base open file description; see the module docstring."""
 
-    __slots__ = ("flags", "offset", "refs", "inode", "fs", "path", "__weakref__")
+    __slots__ = ("flags", "offset", "refs", "inode", "fs", "path", "loc", "__weakref__")
 
     #: Short type name for /proc/self/fd readlink of anonymous objects ("pipe", ...).
     kind: ClassVar[str] = "file"
@@ -82,6 +82,8 @@ class OpenFile:
         self.inode = inode
         #: Guest path it was opened by (for /proc/self/fd and diagnostics).
         self.path = path
+        #: Where it sits in the mount tree (kernel.vfs.vfs.Loc), for *at() calls.
+        self.loc: object = None
 
     # --- access mode -------------------------------------------------------------
 

@@ -21,6 +21,7 @@ import time
 from typing import TYPE_CHECKING, Protocol
 
 from abi.errno import Errno
+from kernel import locks
 from kernel.cage import RLIMIT_NPROC, Cage, CageState, Creds
 from kernel.errors import SyscallError
 from kernel.fdtable import FdTable
@@ -167,6 +168,7 @@ class Kernel:
         for t in cage.threads.values():
             t.alive = False
         cage.fds.close_all()
+        locks.on_exit(cage.pid)
         cage.mem.close()
         self.host.cage_exited(cage)
         # Orphans go to init; zombies among them are reaped at once.
@@ -233,6 +235,20 @@ class Kernel:
             cage.sig.pending |= bit
         cage.sig_wq.notify()
         self.host.signal_pending(cage)
+
+    def unblocked(self, cage: Cage, thread: Thread) -> None:
+        """``thread`` changed its mask: pending signals with a fatal default act now."""
+        pend = (cage.sig.pending | thread.pending) & ~thread.sigmask
+        if not pend:
+            return
+        for sig in range(1, 65):
+            bit = sigbit(sig)
+            if not pend & bit:
+                continue
+            act = cage.sig.actions[sig]
+            if act.handler == SIG_DFL and not bit & (DEFAULT_IGNORE | DEFAULT_STOP):
+                self.exit_cage(cage, W_SIGNALED(sig, core=bool(bit & DEFAULT_CORE)))
+                return
 
     def _job_control(self, cage: Cage, sig: int) -> None:
         parent = self.cages.get(cage.ppid)

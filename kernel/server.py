@@ -67,6 +67,7 @@ log = logging.getLogger("warden.kernel")
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 _ENOSYS = -int(Errno.ENOSYS)
 _EINTR = -int(Errno.EINTR)
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -170,6 +171,26 @@ class Server:
         ev = self._exit_events.get(cage.pid)
         if ev is not None:
             ev.set()
+
+    def cpu_times(self, cage: Cage) -> tuple[int, int, int]:
+        """(user ns, system ns, max RSS KiB) of the cage's worker process."""
+        host: CageHost | None = cage.host
+        if host is None or not host.pid:
+            return (0, 0, 0)
+        try:
+            with open(f"/proc/{host.pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            tick = 1_000_000_000 // _CLK_TCK
+            u, s = int(fields[11]) * tick, int(fields[12]) * tick
+            rss = 0
+            with open(f"/proc/{host.pid}/status", "rb") as f:
+                for line in f:
+                    if line.startswith(b"VmHWM:"):
+                        rss = int(line.split()[1])
+                        break
+            return (u, s, rss)
+        except (OSError, IndexError, ValueError):
+            return (0, 0, 0)
 
     def signal_pending(self, cage: Cage) -> None:
         """Blocked calls are woken through ``cage.sig_wq``; running wasm is not

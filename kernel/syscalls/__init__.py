@@ -7,6 +7,6 @@ return the result, a ``Block``, or raise ``SyscallError``.
 
 from __future__ import annotations
 
-from kernel.syscalls import sys_fs, sys_proc
+from kernel.syscalls import sys_fs, sys_io, sys_misc, sys_mman, sys_proc, sys_signal, sys_time
 
-FAMILIES = (sys_fs, sys_proc)
+FAMILIES = (sys_io, sys_fs, sys_proc, sys_time, sys_mman, sys_signal, sys_misc)

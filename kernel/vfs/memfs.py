@@ -497,6 +497,12 @@ class MemFile(OpenFile):
     def poll(self) -> int:
         return POLLIN | POLLOUT
 
+    def ioctl(self, cage: Cage, request: int, arg: int) -> int:
+        if request == 0x541B:  # FIONREAD: bytes between the offset and EOF
+            cage.mem.put_i32(arg, max(0, min(self.inode.size - self.offset, 0x7FFFFFFF)))  # type: ignore[union-attr]
+            return 0
+        raise SyscallError(Errno.ENOTTY)
+
     def release(self) -> None:
         self.fs.closed(self.inode)  # type: ignore[union-attr]
 

@@ -1,0 +1,368 @@
+"""Descriptor I/O: read/write and their vector and positional forms, lseek,
+close, dup*, fcntl, ioctl.
+
+Order of checks follows Linux: the fd first (EBADF), then the access mode
+(EBADF), then arguments (EINVAL), then user memory (EFAULT), then the object's
+own errors. Counts are capped at MAX_RW_COUNT as Linux does, so a huge count
+never means a huge allocation.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import TYPE_CHECKING, Final
+
+from abi.errno import Errno
+from abi.structs import iovec_array
+from kernel import locks
+from kernel.errors import SyscallError
+from kernel.file import O_NONBLOCK, O_PATH, SETFL_MASK, OpenFile
+from kernel.table import partial, supported
+
+if TYPE_CHECKING:
+    from kernel.block import Block
+    from kernel.cage import Cage
+
+__all__ = ["SYSCALLS", "fd_file"]
+
+MAX_RW_COUNT: Final = 0x7FFFF000
+UIO_MAXIOV: Final = 1024
+
+F_DUPFD: Final = 0
+F_GETFD: Final = 1
+F_SETFD: Final = 2
+F_GETFL: Final = 3
+F_SETFL: Final = 4
+F_GETLK: Final = 5
+F_SETLK: Final = 6
+F_SETLKW: Final = 7
+F_SETOWN: Final = 8
+F_GETOWN: Final = 9
+F_SETSIG: Final = 10
+F_GETSIG: Final = 11
+F_SETOWN_EX: Final = 15
+F_GETOWN_EX: Final = 16
+F_OFD_GETLK: Final = 36
+F_OFD_SETLK: Final = 37
+F_OFD_SETLKW: Final = 38
+F_SETLEASE: Final = 1024
+F_GETLEASE: Final = 1025
+F_DUPFD_CLOEXEC: Final = 1030
+F_SETPIPE_SZ: Final = 1031
+F_GETPIPE_SZ: Final = 1032
+F_ADD_SEALS: Final = 1033
+F_GET_SEALS: Final = 1034
+FD_CLOEXEC: Final = 1
+O_CLOEXEC: Final = 0o2000000
+#: Bits open() keeps in the description that F_GETFL does not report.
+_OPEN_ONLY: Final = 0o100 | 0o200 | 0o400 | 0o1000 | O_CLOEXEC
+
+FIONREAD: Final = 0x541B
+FIONBIO: Final = 0x5421
+FIONCLEX: Final = 0x5450
+FIOCLEX: Final = 0x5451
+FIOASYNC: Final = 0x5452
+
+_I32 = struct.Struct("<i")
+
+
+def fd_file(cage: Cage, fd: int) -> OpenFile:
+    return cage.fds.get(fd)
+
+
+def _readable(cage: Cage, fd: int) -> OpenFile:
+    f = cage.fds.get(fd)
+    if not f.readable:
+        raise SyscallError(Errno.EBADF)
+    return f
+
+
+def _writable(cage: Cage, fd: int) -> OpenFile:
+    f = cage.fds.get(fd)
+    if not f.writable:
+        raise SyscallError(Errno.EBADF)
+    return f
+
+
+# --- read / write -----------------------------------------------------------------------
+
+
+def sys_read(cage: Cage, fd: int, buf: int, count: int, *_: int) -> int | Block:
+    """Implements read(2)."""
+    f = _readable(cage, fd)
+    if count > MAX_RW_COUNT:
+        count = MAX_RW_COUNT
+    return f.read_into(cage, cage.mem.view(buf, count))
+
+
+def sys_write(cage: Cage, fd: int, buf: int, count: int, *_: int) -> int | Block:
+    """Implements write(2)."""
+    f = _writable(cage, fd)
+    if count > MAX_RW_COUNT:
+        count = MAX_RW_COUNT
+    return f.write_from(cage, cage.mem.view(buf, count))
+
+
+def sys_pread64(cage: Cage, fd: int, buf: int, count: int, offset: int, *_: int) -> int:
+    """Implements pread64(2)."""
+    f = _readable(cage, fd)
+    if offset < 0:
+        raise SyscallError(Errno.EINVAL)
+    return f.pread_into(cage.mem.view(buf, min(count, MAX_RW_COUNT)), offset)
+
+
+def sys_pwrite64(cage: Cage, fd: int, buf: int, count: int, offset: int, *_: int) -> int:
+    """Implements pwrite64(2)."""
+    f = _writable(cage, fd)
+    if offset < 0:
+        raise SyscallError(Errno.EINVAL)
+    return f.pwrite_from(cage.mem.view(buf, min(count, MAX_RW_COUNT)), offset)
+
+
+def _iovecs(cage: Cage, iov: int, iovcnt: int) -> list[memoryview]:
+    """The cage's iovec array as views of its memory (EINVAL/EFAULT per Linux)."""
+    if iovcnt < 0 or iovcnt > UIO_MAXIOV:
+        raise SyscallError(Errno.EINVAL)
+    if iovcnt == 0:
+        return []
+    st = iovec_array(iovcnt)
+    raw = cage.mem.unpack(st, iov)
+    views = []
+    total = 0
+    view = cage.mem.view
+    for i in range(0, 2 * iovcnt, 2):
+        n = raw[i + 1]
+        total += n
+        if total > 0x7FFFFFFF:
+            raise SyscallError(Errno.EINVAL)
+        views.append(view(raw[i], n))
+    return views
+
+
+def sys_readv(cage: Cage, fd: int, iov: int, iovcnt: int, *_: int) -> int | Block:
+    """Implements readv(2)."""
+    f = _readable(cage, fd)
+    views = _iovecs(cage, iov, iovcnt)
+    return _readv(cage, f, views, None)
+
+
+def sys_writev(cage: Cage, fd: int, iov: int, iovcnt: int, *_: int) -> int | Block:
+    """Implements writev(2)."""
+    f = _writable(cage, fd)
+    views = _iovecs(cage, iov, iovcnt)
+    return _writev(cage, f, views, None)
+
+
+def sys_preadv(cage: Cage, fd: int, iov: int, iovcnt: int, pos_l: int, pos_h: int, *_: int) -> int | Block:
+    """Implements preadv(2) (x86-64: the offset is pos_l)."""
+    f = _readable(cage, fd)
+    if pos_l < 0:
+        raise SyscallError(Errno.EINVAL)
+    return _readv(cage, f, _iovecs(cage, iov, iovcnt), pos_l)
+
+
+def sys_pwritev(cage: Cage, fd: int, iov: int, iovcnt: int, pos_l: int, pos_h: int, *_: int) -> int | Block:
+    """Implements pwritev(2) (x86-64: the offset is pos_l)."""
+    f = _writable(cage, fd)
+    if pos_l < 0:
+        raise SyscallError(Errno.EINVAL)
+    return _writev(cage, f, _iovecs(cage, iov, iovcnt), pos_l)
+
+
+def _readv(cage: Cage, f: OpenFile, views: list[memoryview], offset: int | None) -> int | Block:
+    views = [v for v in views if len(v)]
+    if not views:
+        return 0
+    if len(views) == 1:
+        v = views[0]
+        return f.read_into(cage, v) if offset is None else f.pread_into(v, offset)
+    total = sum(len(v) for v in views)
+    tmp = bytearray(total)
+    mv = memoryview(tmp)
+    r = f.read_into(cage, mv) if offset is None else f.pread_into(mv, offset)
+    if type(r) is not int:
+        # Blocked: retry the whole scatter once data arrives.
+        block: Block = r  # type: ignore[assignment]
+        inner = block.retry
+        block.retry = lambda: _scatter(inner(), mv, views)
+        return block
+    return _scatter(r, mv, views)
+
+
+def _scatter(r: int | Block, src: memoryview, views: list[memoryview]) -> int | Block:
+    if type(r) is not int:
+        block: Block = r  # type: ignore[assignment]
+        inner = block.retry
+        block.retry = lambda: _scatter(inner(), src, views)
+        return block
+    n = r  # type: ignore[assignment]
+    pos = 0
+    for v in views:
+        if pos >= n:
+            break
+        take = min(len(v), n - pos)
+        v[:take] = src[pos:pos + take]
+        pos += take
+    return n
+
+
+def _writev(cage: Cage, f: OpenFile, views: list[memoryview], offset: int | None) -> int | Block:
+    views = [v for v in views if len(v)]
+    if not views:
+        return 0
+    # One contiguous write keeps PIPE_BUF atomicity and O_APPEND semantics.
+    data = memoryview(views[0] if len(views) == 1 else b"".join(views))
+    return f.write_from(cage, data) if offset is None else f.pwrite_from(data, offset)
+
+
+# --- positioning and descriptors -------------------------------------------------------------
+
+
+def sys_lseek(cage: Cage, fd: int, offset: int, whence: int, *_: int) -> int:
+    """Implements lseek(2)."""
+    f = cage.fds.get(fd)
+    if f.flags & O_PATH:
+        raise SyscallError(Errno.EBADF)
+    if whence < 0 or whence > 4:
+        raise SyscallError(Errno.EINVAL)
+    return f.seek(offset, whence)
+
+
+def sys_close(cage: Cage, fd: int, *_: int) -> int:
+    """Implements close(2)."""
+    f = cage.fds.get(fd)
+    cage.fds.close(fd)
+    locks.on_close(cage.pid, f)
+    return 0
+
+
+def sys_close_range(cage: Cage, first: int, last: int, flags: int, *_: int) -> int:
+    """Implements close_range(2) (CLOSE_RANGE_CLOEXEC; UNSHARE is a no-op)."""
+    if flags & ~0x6 or first > last:
+        raise SyscallError(Errno.EINVAL)
+    for fd in [fd for fd in cage.fds.files if first <= fd <= last]:
+        if flags & 0x4:
+            cage.fds.set_cloexec(fd, True)
+        else:
+            cage.fds.close(fd)
+    return 0
+
+
+def sys_dup(cage: Cage, oldfd: int, *_: int) -> int:
+    """Implements dup(2)."""
+    return cage.fds.alloc(cage.fds.get(oldfd))
+
+
+def sys_dup2(cage: Cage, oldfd: int, newfd: int, *_: int) -> int:
+    """Implements dup2(2)."""
+    f = cage.fds.get(oldfd)
+    if oldfd == newfd:
+        return newfd
+    _replace(cage, newfd, f, False)
+    return newfd
+
+
+def _replace(cage: Cage, newfd: int, f: OpenFile, cloexec: bool) -> None:
+    old = cage.fds.files.get(newfd)
+    cage.fds.install_at(newfd, f, cloexec=cloexec)
+    if old is not None:
+        locks.on_close(cage.pid, old)
+
+
+def sys_dup3(cage: Cage, oldfd: int, newfd: int, flags: int, *_: int) -> int:
+    """Implements dup3(2)."""
+    if flags & ~O_CLOEXEC:
+        raise SyscallError(Errno.EINVAL)
+    f = cage.fds.get(oldfd)
+    if oldfd == newfd:
+        raise SyscallError(Errno.EINVAL)
+    _replace(cage, newfd, f, bool(flags & O_CLOEXEC))
+    return newfd
+
+
+def sys_fcntl(cage: Cage, fd: int, cmd: int, arg: int, *_: int) -> int | Block:
+    """Implements fcntl(2): descriptor flags, status flags, dup, locks, pipe size."""
+    fds = cage.fds
+    f = fds.get(fd)
+    if cmd in (F_DUPFD, F_DUPFD_CLOEXEC):
+        if arg < 0 or arg >= fds.limit:
+            raise SyscallError(Errno.EINVAL)
+        return fds.alloc(f, minimum=arg, cloexec=cmd == F_DUPFD_CLOEXEC)
+    if cmd == F_GETFD:
+        return FD_CLOEXEC if fd in fds.cloexec else 0
+    if cmd == F_SETFD:
+        fds.set_cloexec(fd, bool(arg & FD_CLOEXEC))
+        return 0
+    if cmd == F_GETFL:
+        return f.flags & ~_OPEN_ONLY
+    if cmd == F_SETFL:
+        if f.flags & O_PATH:
+            raise SyscallError(Errno.EBADF)
+        f.flags = (f.flags & ~SETFL_MASK) | (arg & SETFL_MASK)
+        return 0
+    if cmd in (F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW):
+        return locks.fcntl_lock(cage, f, cmd, arg)
+    if cmd in (F_GETPIPE_SZ, F_SETPIPE_SZ):
+        fn = getattr(f, "pipe_size", None)
+        if fn is None:
+            raise SyscallError(Errno.EBADF)
+        return fn(None if cmd == F_GETPIPE_SZ else arg)  # type: ignore[no-any-return]
+    if cmd == F_GETOWN:
+        return 0
+    if cmd in (F_SETOWN, F_SETSIG):
+        return 0
+    if cmd == F_GETSIG:
+        return 0
+    if cmd == F_GETLEASE:
+        return 2  # F_UNLCK: no lease
+    if cmd in (F_ADD_SEALS, F_GET_SEALS):
+        raise SyscallError(Errno.EINVAL)
+    raise SyscallError(Errno.EINVAL)
+
+
+def sys_flock(cage: Cage, fd: int, op: int, *_: int) -> int | Block:
+    """Implements flock(2)."""
+    return locks.flock(cage, cage.fds.get(fd), op)
+
+
+def sys_ioctl(cage: Cage, fd: int, request: int, arg: int, *_: int) -> int:
+    """Implements ioctl(2): generic fd requests here, the rest by the file."""
+    f = cage.fds.get(fd)
+    req = request & 0xFFFFFFFF
+    if req == FIOCLEX:
+        cage.fds.set_cloexec(fd, True)
+        return 0
+    if req == FIONCLEX:
+        cage.fds.set_cloexec(fd, False)
+        return 0
+    if req == FIONBIO:
+        on = cage.mem.i32(arg)
+        f.flags = (f.flags | O_NONBLOCK) if on else (f.flags & ~O_NONBLOCK)
+        return 0
+    if req == FIOASYNC:
+        cage.mem.i32(arg)
+        return 0
+    # FIONREAD and terminal requests depend on the object.
+    return f.ioctl(cage, req, arg)
+
+
+SYSCALLS = [
+    supported("read", sys_read),
+    supported("write", sys_write),
+    supported("pread64", sys_pread64),
+    supported("pwrite64", sys_pwrite64),
+    supported("readv", sys_readv),
+    supported("writev", sys_writev),
+    supported("preadv", sys_preadv),
+    supported("pwritev", sys_pwritev),
+    supported("lseek", sys_lseek),
+    supported("close", sys_close),
+    supported("close_range", sys_close_range),
+    supported("dup", sys_dup),
+    supported("dup2", sys_dup2),
+    supported("dup3", sys_dup3),
+    supported("flock", sys_flock),
+    partial("fcntl", sys_fcntl, "F_SETOWN/F_SETSIG are accepted and ignored; no leases or seals"),
+    partial("ioctl", sys_ioctl, "generic FIO* requests, terminals, FIONREAD; others ENOTTY"),
+]
+

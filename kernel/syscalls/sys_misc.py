@@ -1,0 +1,38 @@
+"""Miscellaneous syscalls: randomness."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Final
+
+from abi.errno import Errno
+from kernel.errors import SyscallError
+from kernel.table import supported
+
+if TYPE_CHECKING:
+    from kernel.cage import Cage
+
+__all__ = ["SYSCALLS"]
+
+GRND_NONBLOCK: Final = 1
+GRND_RANDOM: Final = 2
+GRND_INSECURE: Final = 4
+#: Linux returns at most this much per call (larger requests are short reads).
+_MAX: Final = 33554431
+
+
+def sys_getrandom(cage: Cage, buf: int, count: int, flags: int, *_: int) -> int:
+    """Implements getrandom(2) from the host's CSPRNG."""
+    if flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE):
+        raise SyscallError(Errno.EINVAL)
+    if flags & GRND_RANDOM and flags & GRND_INSECURE:
+        raise SyscallError(Errno.EINVAL)
+    n = min(count, _MAX)
+    view = cage.mem.view(buf, n)
+    view[:] = os.urandom(n)
+    return n
+
+
+SYSCALLS = [
+    supported("getrandom", sys_getrandom),
+]

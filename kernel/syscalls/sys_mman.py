@@ -1,0 +1,370 @@
+"""Memory mappings inside the cage's linear memory: mmap, munmap, mremap, brk,
+mprotect, madvise, msync, mlock*.
+
+The vmmap (``kernel.vmmap``) decides addresses; the kernel fills them through
+its mapping of the memory's memfd. Two mechanisms make this real rather than
+bookkeeping:
+
+* **GROW**: when a mapping needs memory beyond the current size, the kernel
+  answers with the GROW reply flag and the needed size; the worker grows its
+  memory (only wasmtime can) and sends the same request again, which then fits.
+  No kernel state changes before the retry.
+* **Hole punching**: unmapped and discarded pages are deallocated in the
+  memfd (``fallocate(PUNCH_HOLE)``): their memory really goes back to the host,
+  and they read as zeros when mapped again -- Linux's guarantee for anonymous
+  memory, without the kernel writing a single zero byte.
+
+File-backed mappings copy the file's bytes in. MAP_SHARED mappings of files
+are written back on msync and munmap (not coherent with concurrent write(2)).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from abi.errno import Errno
+from abi.messages import ReplyFlag
+from kernel._unsafe import punch_hole
+from kernel.errors import SyscallError
+from kernel.table import partial, supported
+from kernel.vfs.types import S_IFCHR, S_IFMT, S_IFREG
+from kernel.vmmap import PAGE, WASM_PAGE, Region, page_up
+
+if TYPE_CHECKING:
+    from kernel.cage import Cage
+    from kernel.file import OpenFile
+
+__all__ = ["SYSCALLS"]
+
+PROT_READ: Final = 1
+PROT_WRITE: Final = 2
+PROT_EXEC: Final = 4
+PROT_GROWSDOWN: Final = 0x01000000
+PROT_GROWSUP: Final = 0x02000000
+MAP_SHARED: Final = 0x01
+MAP_PRIVATE: Final = 0x02
+MAP_SHARED_VALIDATE: Final = 0x03
+MAP_TYPE: Final = 0x0F
+MAP_FIXED: Final = 0x10
+MAP_ANONYMOUS: Final = 0x20
+MAP_FIXED_NOREPLACE: Final = 0x100000
+#: Flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK and the known ones).
+_KNOWN_FLAGS: Final = 0x3 | MAP_FIXED | MAP_ANONYMOUS | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x8000 \
+    | 0x10000 | 0x20000 | 0x40000 | 0x80000 | MAP_FIXED_NOREPLACE
+MREMAP_MAYMOVE: Final = 1
+MREMAP_FIXED: Final = 2
+MREMAP_DONTUNMAP: Final = 4
+MS_ASYNC: Final = 1
+MS_INVALIDATE: Final = 2
+MS_SYNC: Final = 4
+MADV_DONTNEED: Final = 4
+MADV_FREE: Final = 8
+MADV_REMOVE: Final = 9
+_MADV_VALID: Final = frozenset({0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25})
+MCL_CURRENT: Final = 1
+MCL_FUTURE: Final = 2
+MCL_ONFAULT: Final = 4
+
+
+def _mem_size(cage: Cage) -> int:
+    mem = cage.mem
+    mem._remap()  # the worker may have grown it since we last looked
+    cage.vm.mem_size = max(cage.vm.mem_size, mem.size)
+    return mem.size
+
+
+def _need(cage: Cage, end: int) -> int | None:
+    """None if ``[.., end)`` fits in memory, else the size to GROW to (a GROW reply)."""
+    if end <= cage.mem.size or end <= _mem_size(cage):
+        return None
+    if end > cage.vm.mem_max:
+        raise SyscallError(Errno.ENOMEM)
+    cage.thread.flags |= ReplyFlag.GROW
+    return (end + WASM_PAGE - 1) // WASM_PAGE * WASM_PAGE
+
+
+def _zero(cage: Cage, start: int, end: int) -> None:
+    """Make ``[start, end)`` read as zeros (and give its pages back)."""
+    if end > start:
+        punch_hole(cage.mem.fd, start, end - start)
+
+
+def _fill_from_file(cage: Cage, f: OpenFile, start: int, length: int, end: int, offset: int) -> None:
+    _zero(cage, start, end)
+    view = cage.mem.view(start, length)
+    pos = 0
+    while pos < length:
+        n = f.pread_into(view[pos:], offset + pos)
+        if n <= 0:
+            break
+        pos += n
+
+
+def sys_mmap(cage: Cage, addr: int, length: int, prot: int, flags: int, fd: int, offset: int, *_: int) -> int:
+    """Implements mmap(2) inside linear memory (see the module docstring)."""
+    typ = flags & MAP_TYPE
+    if length == 0 or typ not in (MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE):
+        raise SyscallError(Errno.EINVAL)
+    if typ == MAP_SHARED_VALIDATE and flags & ~_KNOWN_FLAGS:
+        raise SyscallError(Errno.EOPNOTSUPP)
+    if offset & (PAGE - 1) or offset < 0:
+        raise SyscallError(Errno.EINVAL)
+    size = page_up(length)
+    if size > cage.vm.mem_max:
+        raise SyscallError(Errno.ENOMEM)
+    f: OpenFile | None = None
+    if not flags & MAP_ANONYMOUS:
+        f = cage.fds.get(fd)
+        kind = f.stat().mode & S_IFMT
+        if kind not in (S_IFREG, S_IFCHR):
+            raise SyscallError(Errno.ENODEV)
+        if not f.readable:
+            raise SyscallError(Errno.EACCES)
+        if typ != MAP_PRIVATE and prot & PROT_WRITE and not f.writable:
+            raise SyscallError(Errno.EACCES)
+    vm = cage.vm
+    fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)
+    if fixed:
+        if addr & (PAGE - 1):
+            raise SyscallError(Errno.EINVAL)
+        if addr < PAGE:
+            raise SyscallError(Errno.EPERM)
+        start = addr
+        if flags & MAP_FIXED_NOREPLACE and not flags & MAP_FIXED and vm.overlapping(start, start + size):
+            raise SyscallError(Errno.EEXIST)
+    else:
+        start = vm.find_free(size, addr & ~(PAGE - 1))
+    end = start + size
+    if end > vm.mem_max:
+        raise SyscallError(Errno.ENOMEM)
+    grow = _need(cage, end)
+    if grow is not None:
+        return grow
+    for r in vm.unmap(start, end):
+        _writeback(cage, r)
+    if f is None:
+        _zero(cage, start, end)
+    else:
+        _fill_from_file(cage, f, start, min(length, size), end, offset)
+    shared_file = f if (typ != MAP_PRIVATE and f is not None and f.stat().mode & S_IFMT == S_IFREG) else None
+    if shared_file is not None:
+        shared_file.refs += 1  # the mapping keeps the description alive
+    vm.map(start, end, prot, flags, shared_file, offset, name=(f.path.decode(errors="replace") if f else ""))
+    return start
+
+
+def _writeback(cage: Cage, r: Region, *, release: bool = True) -> None:
+    """Write a shared file mapping's bytes back to its file (msync/munmap)."""
+    f = r.file
+    if f is None:
+        return
+    if r.prot & PROT_WRITE:
+        size = f.stat().size
+        n = min(r.end - r.start, max(0, size - r.offset))
+        if n > 0:
+            f.pwrite_from(cage.mem.view(r.start, n), r.offset)
+    if release:
+        f.refs -= 1
+        if f.refs == 0:
+            f.release()
+
+
+def sys_munmap(cage: Cage, addr: int, length: int, *_: int) -> int:
+    """Implements munmap(2): the range is freed (and its pages given back)."""
+    if addr & (PAGE - 1) or length == 0:
+        raise SyscallError(Errno.EINVAL)
+    end = addr + page_up(length)
+    for r in cage.vm.unmap(addr, end):
+        _writeback(cage, r)
+        _zero(cage, r.start, min(r.end, cage.mem.size))
+    return 0
+
+
+def sys_mremap(cage: Cage, old: int, old_size: int, new_size: int, flags: int, new_addr: int, *_: int) -> int:
+    """Implements mremap(2): shrink, grow in place, or move (MREMAP_MAYMOVE/FIXED)."""
+    if old & (PAGE - 1) or flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP):
+        raise SyscallError(Errno.EINVAL)
+    if flags & MREMAP_FIXED and not flags & MREMAP_MAYMOVE:
+        raise SyscallError(Errno.EINVAL)
+    if new_size == 0 or old_size == 0:
+        raise SyscallError(Errno.EINVAL)
+    vm = cage.vm
+    old_r, new_r = page_up(old_size), page_up(new_size)
+    if not vm.fully_mapped(old, old + old_r):
+        raise SyscallError(Errno.EFAULT)
+    regions = vm.overlapping(old, old + old_r)
+    proto = regions[0]
+    if flags & MREMAP_FIXED:
+        if new_addr & (PAGE - 1) or new_addr < PAGE:
+            raise SyscallError(Errno.EINVAL)
+        if new_addr < old + old_r and old < new_addr + new_r:
+            raise SyscallError(Errno.EINVAL)
+        target = new_addr
+    elif new_r <= old_r:
+        for r in vm.unmap(old + new_r, old + old_r):
+            _writeback(cage, r)
+            _zero(cage, r.start, r.end)
+        return old
+    elif vm.is_free(old + old_r, old + new_r) and old + new_r <= vm.mem_max:
+        grow = _need(cage, old + new_r)
+        if grow is not None:
+            return grow
+        _zero(cage, old + old_r, old + new_r)
+        vm.map(old + old_r, old + new_r, proto.prot, proto.flags, None, 0, proto.name)
+        return old
+    elif not flags & MREMAP_MAYMOVE:
+        raise SyscallError(Errno.ENOMEM)
+    else:
+        target = vm.find_free(new_r)
+    end = target + new_r
+    if end > vm.mem_max:
+        raise SyscallError(Errno.ENOMEM)
+    grow = _need(cage, end)
+    if grow is not None:
+        return grow
+    for r in vm.unmap(target, end):
+        _writeback(cage, r)
+    _zero(cage, target, end)
+    n = min(old_r, new_r)
+    mv = cage.mem.mv
+    mv[target:target + n] = mv[old:old + n]
+    vm.map(target, end, proto.prot, proto.flags, None, 0, proto.name)
+    if not flags & MREMAP_DONTUNMAP:
+        for r in vm.unmap(old, old + old_r):
+            _writeback(cage, r)
+            _zero(cage, r.start, r.end)
+    return target
+
+
+def sys_brk(cage: Cage, addr: int, *_: int) -> int:
+    """Implements brk(2): the break grows into free space above the module's memory.
+
+    Like Linux, failure is reported by returning the unchanged break.
+    """
+    vm = cage.vm
+    cur = vm.brk
+    if addr == 0 or addr < vm.brk_start:
+        return cur
+    new = page_up(addr)
+    if new > page_up(cur):
+        lo = page_up(cur)
+        if any(r.start < new and r.end > lo for r in vm.regions) or new > vm.mem_max:
+            return cur
+        grow = _need(cage, new)
+        if grow is not None:
+            return grow
+        _zero(cage, lo, new)
+    elif new < page_up(cur):
+        _zero(cage, new, page_up(cur))
+    vm.brk = addr
+    return addr
+
+
+def _check_range(cage: Cage, addr: int, length: int) -> tuple[int, int]:
+    if addr & (PAGE - 1):
+        raise SyscallError(Errno.EINVAL)
+    end = addr + page_up(length)
+    if end > cage.vm.mem_max:
+        raise SyscallError(Errno.ENOMEM)
+    return addr, end
+
+
+def _mapped(cage: Cage, start: int, end: int) -> bool:
+    """Below the mmap area is the module's own memory: always mapped."""
+    vm = cage.vm
+    if end <= vm.base:
+        return end <= _mem_size(cage) or end <= cage.mem.size
+    lo = max(start, vm.base)
+    brk_end = page_up(vm.brk)
+    if lo < brk_end:
+        lo = brk_end if end > brk_end else end
+    return lo >= end or vm.fully_mapped(lo, end)
+
+
+def sys_mprotect(cage: Cage, addr: int, length: int, prot: int, *_: int) -> int:
+    """Implements mprotect(2): recorded (wasm memory cannot be protected)."""
+    if prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP):
+        raise SyscallError(Errno.EINVAL)
+    start, end = _check_range(cage, addr, length)
+    if start == end:
+        return 0
+    if not _mapped(cage, start, end):
+        raise SyscallError(Errno.ENOMEM)
+    cage.vm.protect(start, end, prot & 7)
+    return 0
+
+
+def sys_madvise(cage: Cage, addr: int, length: int, advice: int, *_: int) -> int:
+    """Implements madvise(2): DONTNEED/FREE/REMOVE zero private anonymous pages."""
+    if advice not in _MADV_VALID:
+        raise SyscallError(Errno.EINVAL)
+    start, end = _check_range(cage, addr, length)
+    if start == end:
+        return 0
+    if not _mapped(cage, start, end):
+        raise SyscallError(Errno.ENOMEM)
+    if advice in (MADV_DONTNEED, MADV_FREE, MADV_REMOVE):
+        for r in cage.vm.overlapping(start, end):
+            if r.file is None:
+                _zero(cage, max(r.start, start), min(r.end, end))
+    return 0
+
+
+def sys_msync(cage: Cage, addr: int, length: int, flags: int, *_: int) -> int:
+    """Implements msync(2): shared file mappings are written back."""
+    if flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) or (flags & MS_ASYNC and flags & MS_SYNC):
+        raise SyscallError(Errno.EINVAL)
+    start, end = _check_range(cage, addr, length)
+    if not _mapped(cage, start, end):
+        raise SyscallError(Errno.ENOMEM)
+    for r in cage.vm.overlapping(start, end):
+        _writeback(cage, r, release=False)
+    return 0
+
+
+def sys_mlock(cage: Cage, addr: int, length: int, *_: int) -> int:
+    """Implements mlock(2): memory is always resident; validated only."""
+    start = addr & ~(PAGE - 1)
+    end = page_up(addr + length)
+    if not _mapped(cage, start, end):
+        raise SyscallError(Errno.ENOMEM)
+    return 0
+
+
+def sys_mlockall(cage: Cage, flags: int, *_: int) -> int:
+    """Implements mlockall(2): validated only."""
+    if not flags or flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) or flags == MCL_ONFAULT:
+        raise SyscallError(Errno.EINVAL)
+    return 0
+
+
+def sys_munlockall(cage: Cage, *_: int) -> int:
+    """Implements munlockall(2)."""
+    return 0
+
+
+def sys_mincore(cage: Cage, addr: int, length: int, vec: int, *_: int) -> int:
+    """Implements mincore(2): every mapped page is resident."""
+    if addr & (PAGE - 1):
+        raise SyscallError(Errno.EINVAL)
+    end = page_up(addr + length)
+    if not _mapped(cage, addr, end):
+        raise SyscallError(Errno.ENOMEM)
+    cage.mem.write(vec, b"\x01" * ((end - addr) // PAGE))
+    return 0
+
+
+SYSCALLS = [
+    supported("mmap", sys_mmap),
+    supported("munmap", sys_munmap),
+    supported("mremap", sys_mremap),
+    supported("brk", sys_brk),
+    partial("mprotect", sys_mprotect, "protections are recorded, not enforced (wasm memory)"),
+    supported("madvise", sys_madvise),
+    partial("msync", sys_msync, "shared file mappings are written back; not coherent with write(2)"),
+    partial("mlock", sys_mlock, "validated; memory is always resident"),
+    partial("munlock", sys_mlock, "validated; memory is always resident"),
+    partial("mlockall", sys_mlockall, "validated; memory is always resident"),
+    supported("munlockall", sys_munlockall),
+    supported("mincore", sys_mincore),
+]

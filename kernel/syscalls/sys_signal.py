@@ -1,0 +1,188 @@
+"""Signal syscalls: dispositions, masks, pending sets, kill and friends.
+
+The sigaction crossing is WALI's packed ``struct k_sigaction`` (24 bytes:
+handler table index, flags, restorer, mask) and ``sigsetsize`` must be 8, as
+Linux requires. Generation and default actions live in ``kernel.kernel``;
+running a handler happens in the worker (``kernel.signals``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from abi.errno import Errno
+from abi.structs import KSigaction, StackT
+from kernel.errors import SyscallError
+from kernel.signals import (
+    NSIG,
+    SIGKILL,
+    SIGSTOP,
+    UNBLOCKABLE,
+    SigAction,
+    sigbit,
+)
+from kernel.table import supported
+
+if TYPE_CHECKING:
+    from kernel.cage import Cage
+
+__all__ = ["SYSCALLS"]
+
+SIG_BLOCK: Final = 0
+SIG_UNBLOCK: Final = 1
+SIG_SETMASK: Final = 2
+SS_ONSTACK: Final = 1
+SS_DISABLE: Final = 2
+MINSIGSTKSZ: Final = 2048
+_KSA = KSigaction.FMT
+_STACK = StackT.FMT
+_ALL: Final = (1 << 64) - 1
+
+
+def _sig(sig: int) -> int:
+    if sig < 1 or sig >= NSIG:
+        raise SyscallError(Errno.EINVAL)
+    return sig
+
+
+def sys_rt_sigaction(cage: Cage, sig: int, act: int, oldact: int, sigsetsize: int, *_: int) -> int:
+    """Implements rt_sigaction(2) with WALI's handler encoding."""
+    if sigsetsize != 8:
+        raise SyscallError(Errno.EINVAL)
+    _sig(sig)
+    new = cage.mem.unpack(_KSA, act) if act else None
+    if new is not None and sig in (SIGKILL, SIGSTOP):
+        raise SyscallError(Errno.EINVAL)
+    cur = cage.sig.actions[sig]
+    if oldact:
+        cage.mem.pack(_KSA, oldact, cur.handler, cur.flags, cur.restorer, cur.mask)
+    if new is not None:
+        handler, flags, restorer, mask = new
+        cage.sig.actions[sig] = SigAction(handler, flags, restorer, mask & ~UNBLOCKABLE)
+        if cage.sig.is_ignored(sig):
+            # POSIX: setting a pending signal to be ignored discards it.
+            bit = sigbit(sig)
+            cage.sig.pending &= ~bit
+            for t in cage.threads.values():
+                t.pending &= ~bit
+    return 0
+
+
+def sys_rt_sigprocmask(cage: Cage, how: int, set_: int, oldset: int, sigsetsize: int, *_: int) -> int:
+    """Implements rt_sigprocmask(2)."""
+    if sigsetsize != 8:
+        raise SyscallError(Errno.EINVAL)
+    t = cage.thread
+    new = cage.mem.u64(set_) if set_ else None
+    if new is not None and how not in (SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK):
+        raise SyscallError(Errno.EINVAL)
+    if oldset:
+        cage.mem.put_u64(oldset, t.sigmask)
+    if new is not None:
+        if how == SIG_BLOCK:
+            mask = t.sigmask | new
+        elif how == SIG_UNBLOCK:
+            mask = t.sigmask & ~new
+        else:
+            mask = new
+        t.sigmask = mask & ~UNBLOCKABLE & _ALL
+        cage.kernel.unblocked(cage, t)
+    return 0
+
+
+def sys_rt_sigpending(cage: Cage, set_: int, sigsetsize: int, *_: int) -> int:
+    """Implements rt_sigpending(2): pending signals that are blocked."""
+    if sigsetsize > 8:
+        raise SyscallError(Errno.EINVAL)
+    t = cage.thread
+    pending = (cage.sig.pending | t.pending) & t.sigmask
+    cage.mem.write(set_, pending.to_bytes(8, "little")[:sigsetsize])
+    return 0
+
+
+def sys_sigaltstack(cage: Cage, ss: int, old: int, *_: int) -> int:
+    """Implements sigaltstack(2) (bookkeeping: handlers run on the wasm stack)."""
+    new = cage.mem.unpack(_STACK, ss) if ss else None
+    if old:
+        sp, flags, size = cage.sig.altstack
+        cage.mem.pack(_STACK, old, sp, flags, size)
+    if new is not None:
+        sp, flags, size = new
+        if flags & ~(SS_DISABLE | 0x80000000):  # SS_AUTODISARM allowed
+            raise SyscallError(Errno.EINVAL)
+        if flags & SS_DISABLE:
+            cage.sig.altstack = (0, SS_DISABLE, 0)
+        else:
+            if size < MINSIGSTKSZ:
+                raise SyscallError(Errno.ENOMEM)
+            cage.sig.altstack = (sp, flags, size)
+    return 0
+
+
+def _targets(cage: Cage, pid: int) -> list[Cage]:
+    k = cage.kernel
+    live = [c for c in k.cages.values() if c.alive and c is not k.init]
+    if pid > 0:
+        return [c for c in live if c.pid == pid]
+    if pid == 0:
+        return [c for c in live if c.pgid == cage.pgid]
+    if pid == -1:
+        return [c for c in live if c is not cage]
+    return [c for c in live if c.pgid == -pid]
+
+
+def sys_kill(cage: Cage, pid: int, sig: int, *_: int) -> int:
+    """Implements kill(2): a pid, the caller's group (0), everyone (-1), a group (-pgid)."""
+    if sig < 0 or sig >= NSIG:
+        raise SyscallError(Errno.EINVAL)
+    if pid == -(1 << 31):
+        raise SyscallError(Errno.ESRCH)
+    targets = _targets(cage, pid)
+    if not targets:
+        raise SyscallError(Errno.ESRCH)
+    k = cage.kernel
+    allowed = [t for t in targets if k.may_signal(cage, t, sig)]
+    if not allowed:
+        raise SyscallError(Errno.EPERM)
+    if sig:
+        for t in allowed:
+            k.send_signal(t, sig)
+    return 0
+
+
+def _thread_kill(cage: Cage, tgid: int, tid: int, sig: int) -> int:
+    if sig < 0 or sig >= NSIG or tid <= 0 or tgid == 0 or tgid < -1:
+        raise SyscallError(Errno.EINVAL)
+    k = cage.kernel
+    for c in k.cages.values():
+        if not c.alive or c is k.init or (tgid > 0 and c.pid != tgid):
+            continue
+        t = c.threads.get(tid)
+        if t is not None and t.alive:
+            if not k.may_signal(cage, c, sig):
+                raise SyscallError(Errno.EPERM)
+            if sig:
+                k.send_signal(c, sig, t)
+            return 0
+    raise SyscallError(Errno.ESRCH)
+
+
+def sys_tkill(cage: Cage, tid: int, sig: int, *_: int) -> int:
+    """Implements tkill(2)."""
+    return _thread_kill(cage, -1, tid, sig)
+
+
+def sys_tgkill(cage: Cage, tgid: int, tid: int, sig: int, *_: int) -> int:
+    """Implements tgkill(2)."""
+    return _thread_kill(cage, tgid, tid, sig)
+
+
+SYSCALLS = [
+    supported("rt_sigaction", sys_rt_sigaction),
+    supported("rt_sigprocmask", sys_rt_sigprocmask),
+    supported("rt_sigpending", sys_rt_sigpending),
+    supported("sigaltstack", sys_sigaltstack),
+    supported("kill", sys_kill),
+    supported("tkill", sys_tkill),
+    supported("tgkill", sys_tgkill),
+]
