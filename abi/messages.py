@@ -128,8 +128,6 @@ class Ctl(enum.IntEnum):
     EXEC = 4
     #: kernel -> worker: ``[FORK, child_id]`` + the child's ring, control and eventfds
     FORK = 5
-    #: worker -> kernel: ``[STATS, {name: count}]`` for imports that returned ENOSYS locally
-    STATS = 6
     #: kernel -> worker: ``[CHANNEL, index]`` + eventfd for a new thread's channel
     CHANNEL = 7
     #: worker -> kernel: ``[TRAP, message]``: the program trapped; the next exit is a crash

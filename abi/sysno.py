@@ -36,6 +36,7 @@ __all__ = [
     "COPY_HANDLER_TABLE_TO_CAGE",
     "MAX_SYSNO",
     "REGISTER_HANDLER",
+    "UNKNOWN_IMPORT",
     "SysInfo",
     "nr",
 ]
@@ -68,11 +69,15 @@ class SysInfo:
 REGISTER_HANDLER: Final = 1001
 COPY_DATA_BETWEEN_CAGES: Final = 1002
 COPY_HANDLER_TABLE_TO_CAGE: Final = 1003
+#: Not a syscall: what a cage sends for an import nobody implements (``name`` is
+#: ``module.field``), so the kernel answers -ENOSYS and counts it like any other.
+UNKNOWN_IMPORT: Final = 1099
 
 _THREE_I: tuple[tuple[int, str, str, None], ...] = (
     (REGISTER_HANDLER, "register_handler", "LLLL", None),
     (COPY_DATA_BETWEEN_CAGES, "copy_data_between_cages", "LLLL", None),
     (COPY_HANDLER_TABLE_TO_CAGE, "copy_handler_table_to_cage", "LL", None),
+    (UNKNOWN_IMPORT, "unknown_import", "", None),
 )
 
 BY_NR: Final[dict[int, SysInfo]] = {}

@@ -14,7 +14,8 @@ others):
   each argument per its kind (``abi.sysno.ArgKind``), packs MAKE_SYSCALL and puts
   it on the thread's channel;
 * ``wali.<aux>`` (startup protocol, threads, setjmp): a worker-local function;
-* anything else: a stub returning ``-ENOSYS``, counted, never a trap.
+* anything else: a trampoline sending the kernel an UNKNOWN_IMPORT call, which
+  answers ``-ENOSYS`` and counts it like any unimplemented syscall; never a trap.
 
 Raw value slot ``k`` is ``vals[2*k]`` (``wasmtime_val_raw`` is 16 bytes); i32
 arguments arrive zero-extended and are masked anyway. A callback must never let
@@ -33,17 +34,13 @@ from typing import Any, Final
 import wasmtime
 from wasmtime import _ffi as ffi
 
-from abi.errno import Errno
-from abi.sysno import BY_WALI_NAME, SysInfo
+from abi.sysno import BY_WALI_NAME, UNKNOWN_IMPORT, SysInfo
 
-__all__ = ["RAW_CALLBACK", "Unwind", "define_raw", "generate_syscall_source", "make_trap"]
+__all__ = ["RAW_CALLBACK", "Unwind", "define_raw", "generate_syscall_source", "generate_unknown_source", "make_trap"]
 
 RAW_CALLBACK: Final = ctypes.CFUNCTYPE(
     ctypes.c_size_t, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_size_t)
 _NO_FINALIZER: Final = ctypes.cast(0, ctypes.CFUNCTYPE(None, ctypes.c_void_p))
-
-ENOSYS: Final = -int(Errno.ENOSYS)
-
 
 class Unwind(BaseException):
     """Raised inside a host call to unwind the wasm stack (exec, thread exit)."""
@@ -149,17 +146,20 @@ def report_internal_error(e: BaseException) -> int:
     return make_trap(f"warden internal error: {e!r}")
 
 
-def enosys_stub(results: list[str], counter: dict[str, int], key: str) -> Callable[..., int]:
-    """A host function for an import nobody implements: counts, returns -ENOSYS."""
-    store_i64 = bool(results) and results[0] in ("i64", "i32")
-    mask = 0xffffffff if results and results[0] == "i32" else -1
-
-    def stub(env: Any, caller: Any, vals: Any, n: int) -> int:
-        counter[key] = counter.get(key, 0) + 1
-        if store_i64:
-            vals[0] = ENOSYS & mask if mask != -1 else ENOSYS
-        elif results:
-            vals[0] = 0
-        return 0
-
-    return stub
+def generate_unknown_source(fname: str, key: str, results: list[str]) -> str:
+    """Trampoline for an import nobody implements: the kernel answers -ENOSYS and counts it."""
+    store = _store_result(results) if results and results[0] in ("i32", "i64") else (
+        "vals[0] = 0" if results else "")
+    return (
+        f"def {fname}(env, caller, vals, n):\n"
+        f"    try:\n"
+        f"        m = pack(({UNKNOWN_IMPORT}, {key!r}, SELF, SELF, 0, SELF, 0, SELF, 0, SELF, 0, SELF, 0, SELF,"
+        f" 0, SELF))\n"
+        f"        r, f = call(m)\n"
+        f"        if f:\n"
+        f"            r = on_flags(r, f, m)\n"
+        f"        {store}\n"
+        f"        return 0\n"
+        f"    except BaseException as e:\n"
+        f"        return failed(e)\n"
+    )

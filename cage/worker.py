@@ -35,8 +35,8 @@ from cage.engine import load_module, make_engine
 from cage.imports import (
     Unwind,
     define_raw,
-    enosys_stub,
     generate_syscall_source,
+    generate_unknown_source,
     make_trap,
     python_ident,
     report_internal_error,
@@ -112,7 +112,6 @@ class Worker:
         self.doorbell = doorbell
         self._attach_ring(ring_fd, efd)
         self.engine = make_engine()
-        self.enosys_counts: dict[str, int] = {}
         self.mem: LinearMemory | None = None
         self.memory_export: wasmtime.Memory | wasmtime.SharedMemory | None = None
         self.store: wasmtime.Store | None = None
@@ -213,19 +212,11 @@ class Worker:
             pass
 
     def exit_group(self, status: int) -> NoReturn:
-        self.send_stats()
         try:
             self.syscall(_NR_EXIT_GROUP, "exit_group", status)
         except KernelGone:
             pass
         os._exit(status & 0xFF)
-
-    def send_stats(self) -> None:
-        if self.enosys_counts:
-            try:
-                self.ctl.send(encode_ctl(Ctl.STATS, self.enosys_counts))
-            except OSError:
-                pass
 
     def syscall(self, num: int, name: str, *args: int) -> int:
         """A syscall made by the worker itself (not from wasm)."""
@@ -248,7 +239,6 @@ class Worker:
                 return self.on_flags(r, f, msg)
             return r
         if f & ReplyFlag.EXIT:
-            self.send_stats()
             os._exit(r & 0xFF)
         if f & ReplyFlag.EXEC:
             tag, items, fds = recv_ctl(self.ctl)
@@ -304,7 +294,10 @@ class Worker:
                 continue
             aux = self.aux_function(mod, name, params, results) if mod == "wali" else None
             if aux is None:
-                aux = enosys_stub(results, self.enosys_counts, f"{mod}.{name}")
+                fname = f"u{len(pending)}_" + python_ident(name)
+                sources.append(generate_unknown_source(fname, f"{mod}.{name}", results))
+                pending.append((mod, name, fname, ty))
+                continue
             define_raw(linker, mod, name, ty, aux, keep)
         ns: dict[str, Any] = {
             "call": self.channel.call,
@@ -389,7 +382,6 @@ class Worker:
 
     def aux_thread_spawn(self, *_: int) -> int:
         # Threads are not implemented yet: pthread_create sees EAGAIN.
-        self.enosys_counts["wali.__wasm_thread_spawn"] = self.enosys_counts.get("wali.__wasm_thread_spawn", 0) + 1
         return -int(Errno.ENOSYS)
 
     def aux_setjmp(self, *_: int) -> int:
