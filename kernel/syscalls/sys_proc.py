@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.messages import ReplyFlag
 from abi.structs import Rlimit, Rusage, Sysinfo, Utsname
-from kernel.cage import RLIM_INFINITY, RLIMIT_NOFILE, Creds
+from kernel.cage import RLIMIT_NOFILE, Creds
 from kernel.errors import SyscallError
 from kernel.fdtable import NR_OPEN
 from kernel.kernel import W_EXITCODE
@@ -34,8 +34,6 @@ RUSAGE_THREAD: Final = 1
 NGROUPS_MAX: Final = 65536
 
 _RLIMIT = Rlimit.FMT
-_RUSAGE = Rusage.FMT
-_SYSINFO = Sysinfo.FMT
 _U32 = struct.Struct("<I")
 _TMS = struct.Struct("<qqqq")
 
@@ -78,9 +76,16 @@ def sys_getegid(cage: Cage, *_: int) -> int:
     return cage.creds.egid
 
 
+def _as_int(v: int) -> int:
+    """A C ``int`` argument that the ABI widened as unsigned (``gidsetsize``)."""
+    v &= 0xFFFFFFFF
+    return v - (1 << 32) if v & 0x80000000 else v
+
+
 def sys_getgroups(cage: Cage, size: int, lst: int, *_: int) -> int:
     """Implements getgroups(2)."""
     groups = cage.creds.groups
+    size = _as_int(size)
     if size < 0:
         raise SyscallError(Errno.EINVAL)
     if size == 0:
@@ -93,12 +98,15 @@ def sys_getgroups(cage: Cage, size: int, lst: int, *_: int) -> int:
 
 def sys_setgroups(cage: Cage, size: int, lst: int, *_: int) -> int:
     """Implements setgroups(2) (privileged)."""
-    if size < 0 or size > NGROUPS_MAX:
-        raise SyscallError(Errno.EINVAL)
-    groups = struct.unpack(f"<{size}I", cage.mem.read(lst, 4 * size)) if size else ()
+    # Linux (kernel/groups.c) checks the capability first, then the size, then
+    # copies the list; the kernel keeps it sorted (groups_sort), duplicates and all.
     if cage.creds.euid != 0:
         raise SyscallError(Errno.EPERM)
-    cage.creds.groups = tuple(sorted(set(groups)))
+    size = size & 0xFFFFFFFF
+    if size > NGROUPS_MAX:
+        raise SyscallError(Errno.EINVAL)
+    groups = struct.unpack(f"<{size}I", cage.mem.read(lst, 4 * size)) if size else ()
+    cage.creds.groups = tuple(sorted(groups))
     return 0
 
 
@@ -336,15 +344,17 @@ def _rlimit_get(cage: Cage, res: int) -> tuple[int, int]:
 
 
 def _rlimit_set(cage: Cage, res: int, cur: int, mx: int) -> None:
+    """Linux's do_prlimit: resource, soft <= hard, the NOFILE ceiling, then privilege."""
     if res < 0 or res >= RLIM_NLIMITS or cur > mx:
         raise SyscallError(Errno.EINVAL)
-    old_cur, old_max = cage.rlimits[res]
+    # fs.nr_open bounds RLIMIT_NOFILE for everyone, root included (RLIM_INFINITY too).
+    if res == RLIMIT_NOFILE and mx > NR_OPEN:
+        raise SyscallError(Errno.EPERM)
+    _old_cur, old_max = cage.rlimits[res]
     if mx > old_max and cage.creds.euid != 0:
         raise SyscallError(Errno.EPERM)
     if res == RLIMIT_NOFILE:
-        if mx != RLIM_INFINITY and mx > NR_OPEN or cur > NR_OPEN:
-            raise SyscallError(Errno.EPERM)
-        cage.fds.limit = min(cur, NR_OPEN)
+        cage.fds.limit = cur
     cage.rlimits[res] = (cur, mx)
 
 
@@ -364,17 +374,19 @@ def sys_setrlimit(cage: Cage, res: int, buf: int, *_: int) -> int:
 
 def sys_prlimit64(cage: Cage, pid: int, res: int, new: int, old: int, *_: int) -> int:
     """Implements prlimit64(2)."""
+    newv = cage.mem.unpack(_RLIMIT, new) if new else None
     t = _target(cage, pid)
     if t is not cage:
         c, tc = cage.creds, t.creds
         if c.euid != 0 and not (c.uid == tc.uid == tc.euid == tc.suid and c.gid == tc.gid == tc.egid == tc.sgid):
             raise SyscallError(Errno.EPERM)
     cur, mx = _rlimit_get(t, res)
-    newv = cage.mem.unpack(_RLIMIT, new) if new else None
-    if old:
-        cage.mem.pack(_RLIMIT, old, cur, mx)
     if newv is not None:
         _rlimit_set(t, res, newv[0], newv[1])
+    # Like Linux, ``old`` is copied out last, only on success (a fault here is
+    # EFAULT even though the new limit already took effect).
+    if old:
+        cage.mem.pack(_RLIMIT, old, cur, mx)
     return 0
 
 
@@ -392,8 +404,10 @@ def sys_getrusage(cage: Cage, who: int, buf: int, *_: int) -> int:
         u, s, rss = cage.kernel.host.cpu_times(cage)
     us, uus = _timeval(u)
     ss, sus = _timeval(s)
-    vals = [us, uus, ss, sus, rss] + [0] * 13
-    cage.mem.pack(_RUSAGE, buf, *vals)
+    # The kernel's struct rusage is 144 bytes; musl's 128-byte reserved tail is
+    # the caller's and must not be written (a 144-byte buffer is valid).
+    ru = Rusage(us, uus, ss, sus, rss, *([0] * 13))
+    cage.mem.write(buf, ru.pack_kernel())
     return 0
 
 
@@ -460,7 +474,7 @@ def sys_sysinfo(cage: Cage, buf: int, *_: int) -> int:
     loads = [int(x * 65536) for x in os.getloadavg()]
     procs = min(len(cage.kernel.live_cages()), 0xFFFF)
     s = Sysinfo(up, loads[0], loads[1], loads[2], total, free, shared, buffers, swap, swap, procs, 0, 0, 1)
-    cage.mem.write(buf, s.pack())
+    cage.mem.write(buf, s.pack_kernel())  # Linux writes 112 bytes, not musl's 368
     return 0
 
 
@@ -478,12 +492,30 @@ PR_SET_NO_NEW_PRIVS: Final = 38
 PR_GET_NO_NEW_PRIVS: Final = 39
 
 
+def _read_comm(cage: Cage, ptr: int) -> bytes:
+    """Linux's strncpy_from_user(comm, ptr, 15): at most 15 bytes, no NUL needed.
+
+    Bytes are read one page-bounded chunk at a time so that a short name at the
+    very end of memory is not EFAULT.
+    """
+    mem = cage.mem
+    out = b""
+    while len(out) < 15:
+        p = ptr + len(out)
+        n = min(15 - len(out), 4096 - (p & 4095))
+        chunk = mem.read(p, n)
+        i = chunk.find(b"\0")
+        if i >= 0:
+            return out + chunk[:i]
+        out += chunk
+    return out
+
+
 def sys_prctl(cage: Cage, option: int, a2: int, a3: int, a4: int, a5: int, *_: int) -> int:
     """Implements prctl(2): names, pdeathsig, dumpable, subreaper, no_new_privs."""
     st = cage.prctl
     if option == PR_SET_NAME:
-        name = cage.mem.cstring(a2 & 0xFFFFFFFF, 16)[:15]
-        cage.comm = name
+        cage.comm = _read_comm(cage, a2 & 0xFFFFFFFF)
         return 0
     if option == PR_GET_NAME:
         cage.mem.write(a2 & 0xFFFFFFFF, cage.comm[:15].ljust(16, b"\0"))
