@@ -19,7 +19,7 @@ from kernel.errors import SyscallError
 from kernel.file import O_ACCMODE, O_PATH, O_RDONLY, O_WRONLY, OpenFile
 from kernel.table import partial, supported
 from kernel.vfs.types import S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK
-from kernel.vfs.vfs import R_OK, W_OK, X_OK, Loc, may_access
+from kernel.vfs.vfs import MAXSYMLINKS, R_OK, W_OK, X_OK, Loc, may_access
 
 if TYPE_CHECKING:
     from kernel.block import Block
@@ -44,7 +44,9 @@ O_TRUNC: Final = 0o1000
 O_DIRECTORY: Final = 0o200000
 O_NOFOLLOW: Final = 0o400000
 O_CLOEXEC: Final = 0o2000000
-O_TMPFILE: Final = 0o20000000 | O_DIRECTORY
+__O_TMPFILE: Final = 0o20000000
+O_TMPFILE: Final = __O_TMPFILE | O_DIRECTORY
+O_NOATIME: Final = 0o1000000
 #: Every flag open(2) knows; others are ignored by Linux (not EINVAL), so are here.
 _O_PATH_KEEP: Final = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
 
@@ -107,6 +109,14 @@ def parent_at(cage: Cage, dirfd: int, path: bytes) -> tuple[Loc, bytes, bool]:
     return cage.kernel.vfs.walk_parent(cage.fs, cage.creds, _start(cage, dirfd, path), path)
 
 
+def _fd_nopath(cage: Cage, fd: int) -> OpenFile:
+    """The file behind ``fd`` for calls Linux refuses on O_PATH descriptors (fdget, not fdget_raw)."""
+    f = cage.fds.get(fd)
+    if f.flags & O_PATH:
+        raise SyscallError(Errno.EBADF)
+    return f
+
+
 def _fd_loc(cage: Cage, fd: int) -> Loc:
     loc = cage.fds.get(fd).loc
     if not isinstance(loc, Loc):
@@ -139,42 +149,36 @@ def _new_owner(cage: Cage, d: Loc) -> tuple[int, int, int]:
 
 
 def do_open(cage: Cage, dirfd: int, path: bytes, flags: int, mode: int) -> OpenFile:
-    """openat(2) without the fd allocation (shared by open, openat, creat, execve)."""
+    """openat(2) without the fd allocation (shared by open, openat, creat, execve).
+
+    Order of checks (Linux build_open_flags, path_openat, do_open, may_open):
+    flag combinations (EINVAL), the walk, O_CREAT's lookup-or-create, then on
+    the object: O_DIRECTORY (ENOTDIR), symlink (ELOOP), directory opened for
+    writing (EISDIR), read-only filesystem (EROFS), permission (EACCES).
+    """
     vfs = cage.kernel.vfs
     creds = cage.creds
     if flags & O_PATH:
+        # O_PATH beats everything: only these flags keep a meaning.
         flags &= _O_PATH_KEEP
-    if flags & O_TMPFILE == O_TMPFILE:
+    elif flags & O_DIRECTORY and flags & O_CREAT:
+        raise SyscallError(Errno.EINVAL)  # Linux >= 6.4; this also rejects O_TMPFILE|O_CREAT
+    if flags & __O_TMPFILE:
+        if not flags & O_DIRECTORY or flags & O_ACCMODE == O_RDONLY:
+            raise SyscallError(Errno.EINVAL)
         return _open_tmpfile(cage, dirfd, path, flags, mode)
     follow = not flags & O_NOFOLLOW
     created = False
     d: Loc | None = None
     name = b""
     if flags & O_CREAT and not flags & O_PATH:
-        d, name, trailing = parent_at(cage, dirfd, path)
-        if trailing or name in (b".", b".."):
-            raise SyscallError(Errno.EISDIR)
-        try:
-            loc = vfs.lookup_child(cage.fs, d, name)
-        except SyscallError as e:
-            if e.errno != Errno.ENOENT:
-                raise
-            vfs.check_writable_dir(creds, d)
-            uid, gid, extra = _new_owner(cage, d)
-            inode = d.fs.create(d.inode, name, S_IFREG | extra | (mode & 0o7777 & ~cage.fs.umask), uid, gid)
-            loc = Loc(d.mount, inode)
-            created = True
-        else:
-            if flags & O_EXCL:
-                raise SyscallError(Errno.EEXIST)
-            if loc.mode & S_IFMT == S_IFLNK:
-                if not follow:
-                    raise SyscallError(Errno.ELOOP)
-                loc = vfs.walk(cage.fs, creds, _start(cage, dirfd, path), path, follow=True)
+        d, name, loc, created = _open_create(cage, dirfd, path, flags, mode)
     else:
         loc = vfs.walk(cage.fs, creds, _start(cage, dirfd, path), path, follow=follow)
     kind = loc.mode & S_IFMT
     acc = flags & O_ACCMODE
+    if flags & O_DIRECTORY and kind != S_IFDIR:
+        raise SyscallError(Errno.ENOTDIR)
     if flags & O_PATH:
         f = OpenFile(flags, fs=loc.fs, inode=loc.inode)
         f.loc = loc
@@ -182,18 +186,17 @@ def do_open(cage: Cage, dirfd: int, path: bytes, flags: int, mode: int) -> OpenF
         return f
     if kind == S_IFLNK:
         raise SyscallError(Errno.ELOOP)
-    if flags & O_DIRECTORY and kind != S_IFDIR:
-        raise SyscallError(Errno.ENOTDIR)
-    if kind == S_IFDIR and (acc != O_RDONLY or flags & O_CREAT and not created or flags & O_TRUNC):
-        raise SyscallError(Errno.EISDIR)
     if not created:
+        # O_TRUNC asks for write permission whatever the access mode (Linux).
         want = (R_OK if acc != O_WRONLY else 0) | (W_OK if acc != O_RDONLY or flags & O_TRUNC else 0)
-        if acc == 3:
-            want = R_OK | W_OK
+        if kind == S_IFDIR and want & W_OK:
+            raise SyscallError(Errno.EISDIR)
         if want & W_OK and loc.mount.readonly and kind in (S_IFREG, S_IFDIR):
             raise SyscallError(Errno.EROFS)
         if want and not may_access(creds, loc.inode, want):
             raise SyscallError(Errno.EACCES)
+        if flags & O_NOATIME and creds.fsuid not in (0, loc.inode.uid):
+            raise SyscallError(Errno.EPERM)
     if kind in (S_IFCHR, S_IFBLK) and not isinstance(loc.fs, _synthetic_types()):
         from kernel.vfs.devfs import device_file
 
@@ -205,12 +208,67 @@ def do_open(cage: Cage, dirfd: int, path: bytes, flags: int, mode: int) -> OpenF
         raise SyscallError(Errno.ENXIO)
     else:
         f = loc.fs.open(loc.inode, flags)
-    if flags & O_TRUNC and kind == S_IFREG and acc != O_RDONLY and not created:
-        loc.fs.truncate(loc.inode, 0)
+    # Linux truncates a regular file for O_TRUNC even when it is opened read-only.
+    if flags & O_TRUNC and kind == S_IFREG and not created:
+        try:
+            loc.fs.truncate(loc.inode, 0)
+        except BaseException:
+            _release_unused(f)
+            raise
     f.loc = loc
     if not f.path:
         f.path = _describe(cage, d, name, path)
     return f
+
+
+def _release_unused(f: OpenFile) -> None:
+    """Undo ``fs.open`` for a description that never reached an fd table."""
+    if f.refs == 0:
+        f.release()
+
+
+def _open_create(cage: Cage, dirfd: int, path: bytes, flags: int,
+                 mode: int) -> tuple[Loc, bytes, Loc, bool]:
+    """O_CREAT's last component: ``(directory, name, location, created)``.
+
+    An existing symlink is followed (unless O_EXCL/O_NOFOLLOW) and, when its
+    target does not exist, the target is created -- as Linux does.
+    """
+    vfs = cage.kernel.vfs
+    creds = cage.creds
+    start = _start(cage, dirfd, path)
+    links = 0
+    while True:
+        d, name, trailing = vfs.walk_parent(cage.fs, creds, start, path)
+        if name in (b".", b".."):
+            if flags & O_EXCL:
+                raise SyscallError(Errno.EEXIST)
+            raise SyscallError(Errno.EISDIR)  # "." and ".." are directories
+        if trailing:
+            raise SyscallError(Errno.EISDIR)
+        try:
+            loc = vfs.lookup_child(cage.fs, d, name)
+        except SyscallError as e:
+            if e.errno != Errno.ENOENT:
+                raise
+            vfs.check_writable_dir(creds, d)
+            uid, gid, extra = _new_owner(cage, d)
+            inode = d.fs.create(d.inode, name, S_IFREG | extra | (mode & 0o7777 & ~cage.fs.umask), uid, gid)
+            return d, name, Loc(d.mount, inode), True
+        if flags & O_EXCL:
+            raise SyscallError(Errno.EEXIST)
+        if loc.mode & S_IFMT == S_IFLNK and not flags & O_NOFOLLOW:
+            links += 1
+            if links > MAXSYMLINKS:
+                raise SyscallError(Errno.ELOOP)
+            target = loc.fs.readlink(loc.inode)
+            if not target:
+                raise SyscallError(Errno.ENOENT)
+            start, path = d, target
+            continue
+        if loc.is_dir:
+            raise SyscallError(Errno.EISDIR)
+        return d, name, loc, False
 
 
 def _synthetic_types() -> tuple[type, ...]:
@@ -220,8 +278,7 @@ def _synthetic_types() -> tuple[type, ...]:
 
 
 def _open_tmpfile(cage: Cage, dirfd: int, path: bytes, flags: int, mode: int) -> OpenFile:
-    if flags & O_ACCMODE == O_RDONLY:
-        raise SyscallError(Errno.EINVAL)
+    """O_TMPFILE: an unnamed regular file in the directory ``path`` (linkable unless O_EXCL)."""
     d = path_at(cage, dirfd, path)
     if not d.is_dir:
         raise SyscallError(Errno.ENOTDIR)
@@ -231,8 +288,8 @@ def _open_tmpfile(cage: Cage, dirfd: int, path: bytes, flags: int, mode: int) ->
     if make is None:
         raise SyscallError(Errno.EOPNOTSUPP)
     uid, gid, extra = _new_owner(cage, d)
-    inode = make(S_IFREG | extra | (mode & 0o7777 & ~cage.fs.umask), uid, gid)
-    f = fs.open(inode, flags & ~O_TMPFILE)
+    inode = make(S_IFREG | extra | (mode & 0o7777 & ~cage.fs.umask), uid, gid, linkable=not flags & O_EXCL)
+    f = fs.open(inode, flags & ~(O_TMPFILE | O_EXCL))
     f.loc = Loc(d.mount, inode)
     f.path = _describe(cage, d, b"#%d (deleted)" % inode.ino, path)
     return f
@@ -795,9 +852,7 @@ def sys_chmod(cage: Cage, path: int, mode: int, *_: int) -> int:
 
 def sys_fchmod(cage: Cage, fd: int, mode: int, *_: int) -> int:
     """Implements fchmod(2)."""
-    f = cage.fds.get(fd)
-    if f.flags & O_PATH:
-        raise SyscallError(Errno.EBADF)
+    _fd_nopath(cage, fd)
     return _chmod(cage, _fd_loc(cage, fd), mode)
 
 
@@ -858,6 +913,7 @@ def sys_lchown(cage: Cage, path: int, uid: int, gid: int, *_: int) -> int:
 
 def sys_fchown(cage: Cage, fd: int, uid: int, gid: int, *_: int) -> int:
     """Implements fchown(2)."""
+    _fd_nopath(cage, fd)
     return _chown(cage, _fd_loc(cage, fd), uid, gid)
 
 
@@ -1018,12 +1074,12 @@ def sys_fstatfs(cage: Cage, fd: int, buf: int, *_: int) -> int:
 
 def sys_fsync(cage: Cage, fd: int, *_: int) -> int | Block:
     """Implements fsync(2)."""
-    return cage.fds.get(fd).fsync(False)
+    return _fd_nopath(cage, fd).fsync(False)
 
 
 def sys_fdatasync(cage: Cage, fd: int, *_: int) -> int | Block:
     """Implements fdatasync(2)."""
-    return cage.fds.get(fd).fsync(True)
+    return _fd_nopath(cage, fd).fsync(True)
 
 
 def sys_sync(cage: Cage, *_: int) -> int:
@@ -1036,6 +1092,7 @@ def sys_sync(cage: Cage, *_: int) -> int:
 
 def sys_syncfs(cage: Cage, fd: int, *_: int) -> int:
     """Implements syncfs(2)."""
+    _fd_nopath(cage, fd)
     loc = _fd_loc(cage, fd)
     loc.fs.sync()
     return 0
@@ -1043,7 +1100,7 @@ def sys_syncfs(cage: Cage, fd: int, *_: int) -> int:
 
 def sys_fadvise64(cage: Cage, fd: int, offset: int, length: int, advice: int, *_: int) -> int:
     """Implements fadvise64(2): validated; advice is a hint the kernel may ignore."""
-    f = cage.fds.get(fd)
+    f = _fd_nopath(cage, fd)
     if advice < 0 or advice > 5:
         raise SyscallError(Errno.EINVAL)
     loc = f.loc
@@ -1056,7 +1113,7 @@ def sys_fadvise64(cage: Cage, fd: int, offset: int, length: int, advice: int, *_
 
 def sys_fallocate(cage: Cage, fd: int, mode: int, offset: int, length: int, *_: int) -> int:
     """Implements fallocate(2) for mode 0 and FALLOC_FL_KEEP_SIZE (sparse files: no space reserved)."""
-    f = cage.fds.get(fd)
+    f = _fd_nopath(cage, fd)
     if offset < 0 or length <= 0:
         raise SyscallError(Errno.EINVAL)
     if mode & ~1:

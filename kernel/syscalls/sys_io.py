@@ -70,6 +70,14 @@ def fd_file(cage: Cage, fd: int) -> OpenFile:
     return cage.fds.get(fd)
 
 
+def _nopath(cage: Cage, fd: int) -> OpenFile:
+    """``fd``'s file for calls that refuse O_PATH descriptors with EBADF (Linux fdget)."""
+    f = cage.fds.get(fd)
+    if f.flags & O_PATH:
+        raise SyscallError(Errno.EBADF)
+    return f
+
+
 def _readable(cage: Cage, fd: int) -> OpenFile:
     f = cage.fds.get(fd)
     if not f.readable:
@@ -284,6 +292,8 @@ def sys_fcntl(cage: Cage, fd: int, cmd: int, arg: int, *_: int) -> int | Block:
     """Implements fcntl(2): descriptor flags, status flags, dup, locks, pipe size."""
     fds = cage.fds
     f = fds.get(fd)
+    if f.flags & O_PATH and cmd not in (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL):
+        raise SyscallError(Errno.EBADF)  # Linux check_fcntl_cmd
     if cmd in (F_DUPFD, F_DUPFD_CLOEXEC):
         if arg < 0 or arg >= fds.limit:
             raise SyscallError(Errno.EINVAL)
@@ -322,12 +332,12 @@ def sys_fcntl(cage: Cage, fd: int, cmd: int, arg: int, *_: int) -> int | Block:
 
 def sys_flock(cage: Cage, fd: int, op: int, *_: int) -> int | Block:
     """Implements flock(2)."""
-    return locks.flock(cage, cage.fds.get(fd), op)
+    return locks.flock(cage, _nopath(cage, fd), op)
 
 
 def sys_ioctl(cage: Cage, fd: int, request: int, arg: int, *_: int) -> int:
     """Implements ioctl(2): generic fd requests here, the rest by the file."""
-    f = cage.fds.get(fd)
+    f = _nopath(cage, fd)
     req = request & 0xFFFFFFFF
     if req == FIOCLEX:
         cage.fds.set_cloexec(fd, True)

@@ -54,7 +54,7 @@ RENAME_EXCHANGE: Final = 2
 
 class MemInode:
     __slots__ = ("atime", "btime", "chunks", "ctime", "entries", "gid", "ino", "mode", "mtime", "name",
-                 "nlink", "opens", "parent", "rdev", "size", "target", "uid", "special", "__weakref__")
+                 "nlink", "opens", "parent", "rdev", "size", "target", "uid", "special", "linkable", "__weakref__")
 
     def __init__(self, ino: int, mode: int, uid: int, gid: int, now: int, rdev: int = 0) -> None:
         self.ino = ino
@@ -73,6 +73,8 @@ class MemInode:
         self.opens = 0
         #: Kernel object behind a FIFO or socket inode (created on first open).
         self.special: object = None
+        #: An O_TMPFILE file (no name yet) that linkat(AT_EMPTY_PATH) may name (Linux I_LINKABLE).
+        self.linkable = False
 
     def __repr__(self) -> str:
         return f"<MemInode {self.ino} mode={self.mode:o}>"
@@ -184,6 +186,12 @@ class MemFs:
         self._dir_changed(d, i.ctime)
         return i
 
+    def create_unnamed(self, mode: int, uid: int, gid: int, *, linkable: bool = True) -> MemInode:
+        """An O_TMPFILE inode: no name (nlink 0), alive while open; ``link`` may name it."""
+        i = self._new_inode(mode, uid, gid)
+        i.linkable = linkable
+        return i
+
     def mkdir(self, d: MemInode, name: bytes, mode: int, uid: int, gid: int) -> MemInode:  # type: ignore[override]
         entries = self._check_new(d, name)
         i = self._new_inode(S_IFDIR | (mode & 0o7777), uid, gid)
@@ -210,8 +218,9 @@ class MemFs:
         entries = self._check_new(d, name)
         if i.entries is not None:
             raise SyscallError(Errno.EPERM)
-        if i.nlink == 0:
+        if i.nlink == 0 and not i.linkable:
             raise SyscallError(Errno.ENOENT)
+        i.linkable = False
         entries[name] = i
         i.nlink += 1
         now = time.time_ns()

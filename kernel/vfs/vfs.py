@@ -214,7 +214,8 @@ class Vfs:
         else:
             cur = start if start is not None else ctx.cwd
         trailing = path[-1] == 47
-        comps = [c for c in path.split(b"/") if c and c != b"."]
+        # "." stays in the list: "file/." must fail with ENOTDIR like "file/x".
+        comps = [c for c in path.split(b"/") if c]
         comps.reverse()
         links = 0
         # The first directory gets the same checks as every later one.
@@ -226,6 +227,8 @@ class Vfs:
                 raise SyscallError(Errno.ENOTDIR)
             if not may_access(creds, cur.inode, X_OK):
                 raise SyscallError(Errno.EACCES)
+            if name == b".":
+                continue
             if name == b"..":
                 cur = self.parent_of(ctx, cur)
                 continue
@@ -241,7 +244,7 @@ class Vfs:
                     raise SyscallError(Errno.ENOENT)
                 if target[0] == 47:
                     cur = ctx.root
-                more = [c for c in target.split(b"/") if c and c != b"."]
+                more = [c for c in target.split(b"/") if c]
                 if target[-1] == 47 and not comps:
                     trailing = True
                 comps.extend(reversed(more))
