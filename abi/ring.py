@@ -45,6 +45,8 @@ __all__ = [
     "KP_READY",
     "KP_SIZE",
     "KP_SLEEPING",
+    "KP_SPIN",
+    "KP_TIGHT",
     "MAX_CAGES",
     "RING_HEADER",
     "RING_MAGIC",
@@ -57,6 +59,14 @@ RING_VERSION: Final = 1
 
 # --- kernel page -------------------------------------------------------------
 KP_SLEEPING: Final = 0          # u32, kernel writes: 1 while blocked on the doorbell
+#: u8, kernel writes: how many times a cage may poll for a reply before it blocks on
+#: its eventfd, in units of 4 (waking a blocked cage costs the kernel an eventfd
+#: write and, across cores on a VM, 15-35 us).
+KP_SPIN: Final = 8
+#: u8, kernel writes: how many of those polls may spin without yielding the core.
+#: 0 when more cages are busy than there are spare cores: they then only poll
+#: between sched_yield()s, so they never hold a core the kernel or another cage needs.
+KP_TIGHT: Final = 9
 KP_READY: Final = 4096          # u8[MAX_CAGES], cages write 1, kernel writes 0
 MAX_CAGES: Final = 65536        # ready-byte slots (cage slots, not pids)
 KP_SIZE: Final = KP_READY + MAX_CAGES

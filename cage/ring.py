@@ -18,13 +18,35 @@ from typing import Final
 
 from abi import ring as R
 
-__all__ = ["Channel", "KernelGone"]
+__all__ = ["Channel", "KernelGone", "dump_latency"]
 
-#: Spin iterations before blocking (each yields the core once: ~0.4 us when
-#: the core is free, a time slice of the kernel's when it shares the core).
-#: Iterations spun without yielding first (~0.1 us each): the usual answer time.
-TIGHT: Final = 25
-SPIN: Final = int(os.environ.get("WARDEN_CAGE_SPIN", "100"))
+
+#: Benchmarks set this to get every round trip's latency (ns) written at exit.
+LATENCY_FILE: Final = os.environ.get("WARDEN_LATENCY_FILE", "")
+_SAMPLES: list[int] = []
+
+
+def _traced(call: Callable[[bytes], tuple[int, int]]) -> Callable[[bytes], tuple[int, int]]:
+    from time import perf_counter_ns
+
+    append = _SAMPLES.append
+
+    def traced(data: bytes) -> tuple[int, int]:
+        t = perf_counter_ns()
+        r = call(data)
+        append(perf_counter_ns() - t)
+        return r
+
+    return traced
+
+
+def dump_latency() -> None:
+    """Write the recorded latencies (one uint64 ns each) to ``LATENCY_FILE.<pid>``."""
+    if LATENCY_FILE and _SAMPLES:
+        import array
+
+        with open(f"{LATENCY_FILE}.{os.getpid()}", "wb") as f:
+            array.array("Q", _SAMPLES).tofile(f)
 
 
 class KernelGone(Exception):
@@ -44,6 +66,8 @@ class Channel:
         self.efd = efd
         self.ctl_fd = ctl_fd
         self.call: Callable[[bytes], tuple[int, int]] = self._make_call()
+        if LATENCY_FILE:
+            self.call = _traced(self.call)
 
     def _make_call(self) -> Callable[[bytes], tuple[int, int]]:
         # Everything the hot path touches is bound to a local of the closure.
@@ -69,8 +93,8 @@ class Channel:
         fence_lock = threading.Lock()
         acquire = fence_lock.acquire
         release = fence_lock.release
-        spin = SPIN
-        tight = SPIN - TIGHT
+        spin_off = R.KP_SPIN
+        tight_off = R.KP_TIGHT
         block = self._block
         seq = unpack_u64(ring, base)[0]
 
@@ -88,7 +112,9 @@ class Channel:
             release()
             if kpage[sleeping_off]:
                 eventfd_write(doorbell, 1)
-            i = spin
+            budget = kpage[spin_off] << 2
+            i = budget
+            tight = budget - kpage[tight_off]
             while unpack_u64(ring, resp_off)[0] != seq:
                 i -= 1
                 if i <= 0:

@@ -43,7 +43,7 @@ from cage.imports import (
     syscall_info,
 )
 from cage.memory import LinearMemory, last_memory
-from cage.ring import Channel, KernelGone
+from cage.ring import Channel, KernelGone, dump_latency
 
 __all__ = ["Worker", "main", "trap_signal"]
 
@@ -199,11 +199,11 @@ class Worker:
 
     def fail_to_load(self, why: str) -> NoReturn:
         self._send_trap(f"cannot load module: {why}", 0)
-        os._exit(1)
+        _exit(1)
 
     def crash(self, why: str, signo: int) -> NoReturn:
         self._send_trap(why, signo)
-        os._exit(128 + signo)
+        _exit(128 + signo)
 
     def _send_trap(self, why: str, signo: int) -> None:
         try:
@@ -216,7 +216,7 @@ class Worker:
             self.syscall(_NR_EXIT_GROUP, "exit_group", status)
         except KernelGone:
             pass
-        os._exit(status & 0xFF)
+        _exit(status & 0xFF)
 
     def syscall(self, num: int, name: str, *args: int) -> int:
         """A syscall made by the worker itself (not from wasm)."""
@@ -225,7 +225,7 @@ class Worker:
         r, f = self.channel.call(encode_syscall(
             (num, name, s, s, a[0], s, a[1], s, a[2], s, a[3], s, a[4], s, a[5], s)))
         if f & ReplyFlag.EXIT:
-            os._exit(r & 0xFF)
+            _exit(r & 0xFF)
         return r  # type: ignore[no-any-return]
 
     # --- reply flags -----------------------------------------------------------
@@ -239,7 +239,7 @@ class Worker:
                 return self.on_flags(r, f, msg)
             return r
         if f & ReplyFlag.EXIT:
-            os._exit(r & 0xFF)
+            _exit(r & 0xFF)
         if f & ReplyFlag.EXEC:
             tag, items, fds = recv_ctl(self.ctl)
             if tag is not Ctl.EXEC or len(fds) != 1:
@@ -271,7 +271,7 @@ class Worker:
             self.pending = e
             return make_trap(f"warden: {e.why}")
         if isinstance(e, KernelGone):
-            os._exit(128 + signal.SIGKILL)
+            _exit(128 + signal.SIGKILL)
         return report_internal_error(e)
 
     # --- imports -----------------------------------------------------------------
@@ -408,6 +408,11 @@ _AUX = {
 }
 
 
+def _exit(code: int) -> NoReturn:
+    dump_latency()
+    os._exit(code)
+
+
 def _read_fd(fd: int) -> bytes:
     try:
         size = os.fstat(fd).st_size
@@ -437,7 +442,7 @@ def main(args: list[str] | None = None) -> NoReturn:
     try:
         Worker(ctl, ring, kpage, doorbell, efd).run()
     except (KernelGone, MessageError, ConnectionError):
-        os._exit(128 + signal.SIGKILL)
+        _exit(128 + signal.SIGKILL)
     except SystemExit as e:
         print(e, file=sys.stderr)
-        os._exit(1)
+        _exit(1)

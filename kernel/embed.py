@@ -122,7 +122,8 @@ class Warden:
 
     async def __aexit__(self, et: type[BaseException] | None, ev: BaseException | None,
                         tb: TracebackType | None) -> bool | None:
-        self.server.shutdown()
+        with trio.CancelScope(shield=True):
+            await self.server.shutdown()
         self._nursery.cancel_scope.cancel()
         return await self._nursery_mgr.__aexit__(et, ev, tb)  # type: ignore[attr-defined, no-any-return]
 

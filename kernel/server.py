@@ -68,6 +68,9 @@ _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 _ENOSYS = -int(Errno.ENOSYS)
 _EINTR = -int(Errno.EINTR)
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
+#: Polls a cage makes for a reply before blocking, and how many of them spin tight.
+_CAGE_SPIN = int(os.environ.get("WARDEN_CAGE_SPIN", "100"))
+_CAGE_TIGHT = min(_CAGE_SPIN, 25)
 
 
 @dataclass
@@ -120,6 +123,8 @@ class CageHost:
         self.trap: tuple[str, int] | None = None
         self.killed = False
         self.closed = False
+        #: Set once the worker is gone and the host's resources are released.
+        self.done = trio.Event()
 
     def close(self) -> None:
         if self.closed:
@@ -159,6 +164,16 @@ class Server:
         self.nursery: trio.Nursery | None = None
         self.stats = {"syscalls": 0, "parked": 0, "sleeps": 0}
         self._exit_events: dict[int, trio.Event] = {}
+        #: Ready slots seen since the spin hint was last updated.
+        self._recent_slots: set[int] = set()
+        try:
+            ncpu = len(os.sched_getaffinity(0))
+        except OSError:
+            ncpu = os.cpu_count() or 1
+        #: Cores left for spinning cages once the kernel has one.
+        self._spare_cpus = max(1, ncpu - 1)
+        self.kpage[R.KP_SPIN] = min(255, (_CAGE_SPIN + 3) // 4)
+        self.kpage[R.KP_TIGHT] = _CAGE_TIGHT
 
     # --- Host protocol (called by the kernel core) ----------------------------------------
 
@@ -166,8 +181,14 @@ class Server:
         host: CageHost | None = cage.host
         if host is not None and not host.killed:
             host.killed = True
-            # Killed after the current reply is written (exit_group answers first).
-            self._kill_after.append(host)
+            if self.kernel.current is cage and cage.thread.flags & ReplyFlag.EXIT:
+                # Its own exit_group: the worker exits when it reads the reply; it is
+                # only killed if it has not within a grace period.
+                assert self.nursery is not None
+                self.nursery.start_soon(self._kill_later, host, 5.0)
+            else:
+                # Killed after the current reply (if any) is written.
+                self._kill_after.append(host)
         ev = self._exit_events.get(cage.pid)
         if ev is not None:
             ev.set()
@@ -327,6 +348,13 @@ class Server:
         self.by_slot[host.slot] = None
         self._free_slots.append(host.slot)
         host.close()
+        host.done.set()
+
+    async def _kill_later(self, host: CageHost, delay: float) -> None:
+        with trio.move_on_after(delay):
+            await host.done.wait()
+            return
+        self._kill_worker(host)
 
     def _kill_worker(self, host: CageHost) -> None:
         host.killed = True
@@ -337,6 +365,16 @@ class Server:
                 pass
 
     # --- the ring loop ------------------------------------------------------------------------------
+
+    def _update_spin_hint(self) -> None:
+        """Cages may spin tight only while no more cages are busy than there are spare
+        cores; beyond that they only poll between sched_yield()s (see abi.ring)."""
+        busy = len(self._recent_slots)
+        self._recent_slots.clear()
+        tight = _CAGE_TIGHT if busy <= self._spare_cpus else 0
+        kp = self.kpage
+        if kp[R.KP_TIGHT] != tight:
+            kp[R.KP_TIGHT] = tight
 
     async def _serve_rings(self) -> None:
         kp = self.kpage
@@ -362,6 +400,7 @@ class Server:
                     sched_yield()
                     t = now()
                 if t >= next_yield:
+                    self._update_spin_hint()
                     await checkpoint()
                     next_yield = now() + yield_ns
                 if t >= spin_until:
@@ -389,10 +428,12 @@ class Server:
             return 0
         n = 0
         by_slot = self.by_slot
+        recent = self._recent_slots
         unpack_u64 = R.U64.unpack_from
         while i >= 0:
             kp[i] = 0
             host = by_slot[i - R.KP_READY]
+            recent.add(i)
             if host is not None:
                 ring = host.ring
                 for ch in host.channels:
@@ -597,7 +638,15 @@ class Server:
             n.start_soon(self._serve_rings)
             task_status.started()
 
-    def shutdown(self) -> None:
+    async def shutdown(self, grace: float = 1.0) -> None:
+        """Kill cages still running; give workers already exiting ``grace`` seconds."""
+        for host in list(self.by_slot):
+            if host is not None and not host.killed:
+                self._kill_worker(host)
+        with trio.move_on_after(grace):
+            for host in list(self.by_slot):
+                if host is not None:
+                    await host.done.wait()
         for host in list(self.by_slot):
             if host is not None:
                 self._kill_worker(host)
