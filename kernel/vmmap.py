@@ -111,7 +111,7 @@ class VmMap:
         """Lowest free address for ``length`` bytes (may lie beyond mem_size)."""
         if hint and hint >= self.base and hint + length <= self.mem_max and self.is_free(hint, hint + length):
             return hint
-        pos = max(self.base, self.brk)
+        pos = max(self.base, page_up(self.brk))  # the break need not be page aligned
         for r in self.regions:
             if r.end <= pos:
                 continue

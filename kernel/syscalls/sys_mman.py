@@ -39,6 +39,7 @@ __all__ = ["SYSCALLS"]
 PROT_READ: Final = 1
 PROT_WRITE: Final = 2
 PROT_EXEC: Final = 4
+PROT_SEM: Final = 8
 PROT_GROWSDOWN: Final = 0x01000000
 PROT_GROWSUP: Final = 0x02000000
 MAP_SHARED: Final = 0x01
@@ -100,43 +101,60 @@ def _fill_from_file(cage: Cage, f: OpenFile, start: int, length: int, end: int, 
         pos += n
 
 
+#: The wasm32 address space (Linux's TASK_SIZE for these checks).
+_TASK_SIZE: Final = 1 << 32
+
+
+def _check_file(f: OpenFile, typ: int, flags: int, prot: int) -> None:
+    """do_mmap's checks on the file, in Linux's order (mm/mmap.c)."""
+    if typ != MAP_PRIVATE:
+        # MAP_SHARED silently drops unknown flags; MAP_SHARED_VALIDATE refuses them.
+        if typ == MAP_SHARED_VALIDATE and flags & ~_KNOWN_FLAGS:
+            raise SyscallError(Errno.EOPNOTSUPP)
+        if prot & PROT_WRITE and not f.writable:
+            raise SyscallError(Errno.EACCES)
+    if not f.readable:
+        raise SyscallError(Errno.EACCES)
+    if f.stat().mode & S_IFMT not in (S_IFREG, S_IFCHR):
+        raise SyscallError(Errno.ENODEV)  # no ->mmap: directories, pipes, sockets
+
+
 def sys_mmap(cage: Cage, addr: int, length: int, prot: int, flags: int, fd: int, offset: int, *_: int) -> int:
     """Implements mmap(2) inside linear memory (see the module docstring)."""
-    typ = flags & MAP_TYPE
-    if length == 0 or typ not in (MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE):
-        raise SyscallError(Errno.EINVAL)
-    if typ == MAP_SHARED_VALIDATE and flags & ~_KNOWN_FLAGS:
-        raise SyscallError(Errno.EOPNOTSUPP)
+    # x86-64's sys_mmap checks the offset before anything else.
     if offset & (PAGE - 1) or offset < 0:
         raise SyscallError(Errno.EINVAL)
-    size = page_up(length)
-    if size > cage.vm.mem_max:
-        raise SyscallError(Errno.ENOMEM)
     f: OpenFile | None = None
     if not flags & MAP_ANONYMOUS:
         f = cage.fds.get(fd)
-        kind = f.stat().mode & S_IFMT
-        if kind not in (S_IFREG, S_IFCHR):
-            raise SyscallError(Errno.ENODEV)
-        if not f.readable:
-            raise SyscallError(Errno.EACCES)
-        if typ != MAP_PRIVATE and prot & PROT_WRITE and not f.writable:
-            raise SyscallError(Errno.EACCES)
+    if flags & MAP_FIXED_NOREPLACE:
+        flags |= MAP_FIXED  # as Linux does: NOREPLACE is MAP_FIXED that refuses to replace
+    typ = flags & MAP_TYPE
+    if length == 0:
+        raise SyscallError(Errno.EINVAL)
+    if typ not in (MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE) or (f is None and typ == MAP_SHARED_VALIDATE):
+        raise SyscallError(Errno.EINVAL)
+    size = page_up(length)
     vm = cage.vm
-    fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)
-    if fixed:
+    if size > vm.mem_max:
+        raise SyscallError(Errno.ENOMEM)
+    if flags & MAP_FIXED:
         if addr & (PAGE - 1):
             raise SyscallError(Errno.EINVAL)
+        if addr + size > _TASK_SIZE or addr + size > vm.mem_max:
+            raise SyscallError(Errno.ENOMEM)
         if addr < PAGE:
-            raise SyscallError(Errno.EPERM)
+            raise SyscallError(Errno.EPERM)  # below mmap_min_addr
         start = addr
-        if flags & MAP_FIXED_NOREPLACE and not flags & MAP_FIXED and vm.overlapping(start, start + size):
+        if flags & MAP_FIXED_NOREPLACE and vm.overlapping(start, start + size):
             raise SyscallError(Errno.EEXIST)
     else:
         start = vm.find_free(size, addr & ~(PAGE - 1))
     end = start + size
     if end > vm.mem_max:
         raise SyscallError(Errno.ENOMEM)
+    if f is not None:
+        _check_file(f, typ, flags, prot)
     grow = _need(cage, end)
     if grow is not None:
         return grow
@@ -169,71 +187,123 @@ def _writeback(cage: Cage, r: Region, *, release: bool = True) -> None:
             f.release()
 
 
-def sys_munmap(cage: Cage, addr: int, length: int, *_: int) -> int:
-    """Implements munmap(2): the range is freed (and its pages given back)."""
-    if addr & (PAGE - 1) or length == 0:
-        raise SyscallError(Errno.EINVAL)
-    end = addr + page_up(length)
-    for r in cage.vm.unmap(addr, end):
+def _unmap(cage: Cage, start: int, end: int) -> None:
+    """Remove ``[start, end)``: write shared file pages back, give the memory back."""
+    for r in cage.vm.unmap(start, end):
         _writeback(cage, r)
         _zero(cage, r.start, min(r.end, cage.mem.size))
+
+
+def sys_munmap(cage: Cage, addr: int, length: int, *_: int) -> int:
+    """Implements munmap(2): the range is freed (and its pages given back)."""
+    if addr & (PAGE - 1) or length == 0 or addr + length > _TASK_SIZE:
+        raise SyscallError(Errno.EINVAL)
+    _unmap(cage, addr, addr + page_up(length))
     return 0
 
 
-def sys_mremap(cage: Cage, old: int, old_size: int, new_size: int, flags: int, new_addr: int, *_: int) -> int:
-    """Implements mremap(2): shrink, grow in place, or move (MREMAP_MAYMOVE/FIXED)."""
-    if old & (PAGE - 1) or flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP):
-        raise SyscallError(Errno.EINVAL)
-    if flags & MREMAP_FIXED and not flags & MREMAP_MAYMOVE:
-        raise SyscallError(Errno.EINVAL)
-    if new_size == 0 or old_size == 0:
-        raise SyscallError(Errno.EINVAL)
+def _remap_to(cage: Cage, old: int, old_r: int, new_r: int, target: int, flags: int) -> int:
+    """Move ``[old, old+old_r)`` to ``target`` (resized to ``new_r``); the caller checked both ranges."""
     vm = cage.vm
-    old_r, new_r = page_up(old_size), page_up(new_size)
-    if not vm.fully_mapped(old, old + old_r):
-        raise SyscallError(Errno.EFAULT)
-    regions = vm.overlapping(old, old + old_r)
-    proto = regions[0]
-    if flags & MREMAP_FIXED:
-        if new_addr & (PAGE - 1) or new_addr < PAGE:
-            raise SyscallError(Errno.EINVAL)
-        if new_addr < old + old_r and old < new_addr + new_r:
-            raise SyscallError(Errno.EINVAL)
-        target = new_addr
-    elif new_r <= old_r:
-        for r in vm.unmap(old + new_r, old + old_r):
-            _writeback(cage, r)
-            _zero(cage, r.start, r.end)
-        return old
-    elif vm.is_free(old + old_r, old + new_r) and old + new_r <= vm.mem_max:
-        grow = _need(cage, old + new_r)
-        if grow is not None:
-            return grow
-        _zero(cage, old + old_r, old + new_r)
-        vm.map(old + old_r, old + new_r, proto.prot, proto.flags, None, 0, proto.name)
-        return old
-    elif not flags & MREMAP_MAYMOVE:
-        raise SyscallError(Errno.ENOMEM)
-    else:
-        target = vm.find_free(new_r)
     end = target + new_r
-    if end > vm.mem_max:
-        raise SyscallError(Errno.ENOMEM)
     grow = _need(cage, end)
     if grow is not None:
         return grow
+    regions = vm.overlapping(old, old + old_r)
+    proto = regions[0]
+    # A single shared file mapping stays one (same file, same file offset).
+    shared = proto.file if len(regions) == 1 else None
+    file_off = proto.offset + (old - proto.start) if shared is not None else 0
     for r in vm.unmap(target, end):
         _writeback(cage, r)
     _zero(cage, target, end)
     n = min(old_r, new_r)
     mv = cage.mem.mv
     mv[target:target + n] = mv[old:old + n]
-    vm.map(target, end, proto.prot, proto.flags, None, 0, proto.name)
-    if not flags & MREMAP_DONTUNMAP:
-        for r in vm.unmap(old, old + old_r):
-            _writeback(cage, r)
-            _zero(cage, r.start, r.end)
+    if shared is not None:
+        if new_r > n:
+            _fill_from_file(cage, shared, target + n, new_r - n, end, file_off + n)
+        shared.refs += 1
+    vm.map(target, end, proto.prot, proto.flags, shared, file_off, proto.name)
+    if flags & MREMAP_DONTUNMAP:
+        # The old range stays mapped but loses its pages (reads as zeros again).
+        _zero(cage, old, old + old_r)
+    else:
+        _unmap(cage, old, old + old_r)
     return target
+
+
+def sys_mremap(cage: Cage, old: int, old_size: int, new_size: int, flags: int, new_addr: int, *_: int) -> int:
+    """Implements mremap(2): shrink, grow in place, or move (MREMAP_MAYMOVE/FIXED/DONTUNMAP)."""
+    # Argument checks in mm/mremap.c's order.
+    if flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP):
+        raise SyscallError(Errno.EINVAL)
+    if flags & MREMAP_FIXED and not flags & MREMAP_MAYMOVE:
+        raise SyscallError(Errno.EINVAL)
+    if flags & MREMAP_DONTUNMAP and (not flags & MREMAP_MAYMOVE or old_size != new_size):
+        raise SyscallError(Errno.EINVAL)
+    if old & (PAGE - 1):
+        raise SyscallError(Errno.EINVAL)
+    old_r, new_r = page_up(old_size), page_up(new_size)
+    if new_r == 0 or old_r == 0:
+        # old_size 0 duplicates a shared mapping on Linux; private ones are EINVAL.
+        raise SyscallError(Errno.EINVAL)
+    vm = cage.vm
+    if not vm.overlapping(old, old + PAGE):
+        raise SyscallError(Errno.EFAULT)  # no mapping at ``old``
+    if flags & (MREMAP_FIXED | MREMAP_DONTUNMAP):
+        if flags & MREMAP_FIXED:
+            if new_addr & (PAGE - 1) or new_addr < PAGE:
+                raise SyscallError(Errno.EINVAL)
+            if new_addr + new_r > _TASK_SIZE:
+                raise SyscallError(Errno.EINVAL)
+            if new_addr < old + old_r and old < new_addr + new_r:
+                raise SyscallError(Errno.EINVAL)  # ranges overlap
+            if new_addr + new_r > vm.mem_max:
+                raise SyscallError(Errno.ENOMEM)
+        if not vm.fully_mapped(old, old + min(old_r, new_r)):
+            raise SyscallError(Errno.EFAULT)
+        if flags & MREMAP_FIXED:
+            target = new_addr
+        else:
+            target = vm.find_free(new_r)
+            if target + new_r > vm.mem_max:
+                raise SyscallError(Errno.ENOMEM)
+        # A GROW reply must come before any change (the call is replayed after it).
+        grow = _need(cage, target + new_r)
+        if grow is not None:
+            return grow
+        if new_r < old_r:
+            _unmap(cage, old + new_r, old + old_r)
+            old_r = new_r
+        return _remap_to(cage, old, old_r, new_r, target, flags)
+    if new_r <= old_r:
+        _unmap(cage, old + new_r, old + old_r)
+        return old
+    if not vm.fully_mapped(old, old + old_r):
+        raise SyscallError(Errno.EFAULT)  # the old range is not one mapping
+    if vm.is_free(old + old_r, old + new_r) and old + new_r <= vm.mem_max:
+        grow = _need(cage, old + new_r)
+        if grow is not None:
+            return grow
+        proto = vm.overlapping(old + old_r - PAGE, old + old_r)[0]
+        lo, hi = old + old_r, old + new_r
+        if proto.file is not None:
+            # A shared file mapping grows over more of its file.
+            off = proto.offset + (lo - proto.start)
+            _fill_from_file(cage, proto.file, lo, hi - lo, hi, off)
+            proto.file.refs += 1
+            vm.map(lo, hi, proto.prot, proto.flags, proto.file, off, proto.name)
+        else:
+            _zero(cage, lo, hi)
+            vm.map(lo, hi, proto.prot, proto.flags, None, 0, proto.name)
+        return old
+    if not flags & MREMAP_MAYMOVE:
+        raise SyscallError(Errno.ENOMEM)
+    target = vm.find_free(new_r)
+    if target + new_r > vm.mem_max:
+        raise SyscallError(Errno.ENOMEM)
+    return _remap_to(cage, old, old_r, new_r, target, flags)
 
 
 def sys_brk(cage: Cage, addr: int, *_: int) -> int:
@@ -283,7 +353,8 @@ def _mapped(cage: Cage, start: int, end: int) -> bool:
 
 def sys_mprotect(cage: Cage, addr: int, length: int, prot: int, *_: int) -> int:
     """Implements mprotect(2): recorded (wasm memory cannot be protected)."""
-    if prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP):
+    if prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP) or (
+            prot & PROT_GROWSDOWN and prot & PROT_GROWSUP):
         raise SyscallError(Errno.EINVAL)
     start, end = _check_range(cage, addr, length)
     if start == end:
@@ -295,7 +366,7 @@ def sys_mprotect(cage: Cage, addr: int, length: int, prot: int, *_: int) -> int:
 
 
 def sys_madvise(cage: Cage, addr: int, length: int, advice: int, *_: int) -> int:
-    """Implements madvise(2): DONTNEED/FREE/REMOVE zero private anonymous pages."""
+    """Implements madvise(2): DONTNEED/FREE/REMOVE zero anonymous pages."""
     if advice not in _MADV_VALID:
         raise SyscallError(Errno.EINVAL)
     start, end = _check_range(cage, addr, length)
@@ -304,9 +375,16 @@ def sys_madvise(cage: Cage, addr: int, length: int, advice: int, *_: int) -> int
     if not _mapped(cage, start, end):
         raise SyscallError(Errno.ENOMEM)
     if advice in (MADV_DONTNEED, MADV_FREE, MADV_REMOVE):
-        for r in cage.vm.overlapping(start, end):
-            if r.file is None:
+        vm = cage.vm
+        # Anonymous memory (mmap'd or the brk heap) reads as zeros afterwards.
+        # Private file mappings would be re-read from their file on Linux; the
+        # file is not kept for them, so their bytes are left as they are.
+        for r in vm.overlapping(start, end):
+            if r.flags & MAP_ANONYMOUS:
                 _zero(cage, max(r.start, start), min(r.end, end))
+        lo, hi = max(start, vm.brk_start), min(end, page_up(vm.brk))
+        if lo < hi:
+            _zero(cage, lo, hi)
     return 0
 
 
