@@ -328,14 +328,12 @@ def _stat_loc(loc: Loc) -> StatResult:
 
 def sys_stat(cage: Cage, path: int, buf: int, *_: int) -> int:
     """Implements stat(2)."""
-    cage.mem.check(buf, _STAT.size)
     _pack_stat(cage, buf, _stat_loc(path_at(cage, AT_FDCWD, _path(cage, path))))
     return 0
 
 
 def sys_lstat(cage: Cage, path: int, buf: int, *_: int) -> int:
     """Implements lstat(2)."""
-    cage.mem.check(buf, _STAT.size)
     _pack_stat(cage, buf, _stat_loc(path_at(cage, AT_FDCWD, _path(cage, path), follow=False)))
     return 0
 
@@ -343,7 +341,6 @@ def sys_lstat(cage: Cage, path: int, buf: int, *_: int) -> int:
 def sys_fstat(cage: Cage, fd: int, buf: int, *_: int) -> int:
     """Implements fstat(2)."""
     f = cage.fds.get(fd)
-    cage.mem.check(buf, _STAT.size)
     _pack_stat(cage, buf, f.stat())
     return 0
 
@@ -353,7 +350,6 @@ def sys_newfstatat(cage: Cage, dirfd: int, path: int, buf: int, flags: int, *_: 
     if flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT):
         raise SyscallError(Errno.EINVAL)
     p = _path(cage, path)
-    cage.mem.check(buf, _STAT.size)
     if not p and flags & AT_EMPTY_PATH and dirfd != AT_FDCWD:
         st = cage.fds.get(dirfd).stat()
     else:
@@ -372,7 +368,6 @@ def sys_statx(cage: Cage, dirfd: int, path: int, flags: int, mask: int, buf: int
     if mask & 0x80000000:  # STATX__RESERVED
         raise SyscallError(Errno.EINVAL)
     p = _path(cage, path)
-    cage.mem.check(buf, _STATX.size)
     if not p and flags & AT_EMPTY_PATH and dirfd != AT_FDCWD:
         st = cage.fds.get(dirfd).stat()
     else:
@@ -402,11 +397,11 @@ def _access(cage: Cage, dirfd: int, path: int, mode: int, flags: int) -> int:
         creds = creds.copy()
         creds.fsuid, creds.fsgid = creds.uid, creds.gid
     p = _path(cage, path)
-    start = None if dirfd == AT_FDCWD or (p and p[0] == 47) else _start(cage, dirfd, p)
     if not p:
         loc = path_at(cage, dirfd, p, empty_ok=bool(flags & AT_EMPTY_PATH))
     else:
-        loc = cage.kernel.vfs.walk(cage.fs, creds, start, p, follow=not flags & AT_SYMLINK_NOFOLLOW)
+        loc = cage.kernel.vfs.walk(cage.fs, creds, _start(cage, dirfd, p), p,
+                                   follow=not flags & AT_SYMLINK_NOFOLLOW)
     if mode & W_OK and loc.mount.readonly and loc.mode & S_IFMT in (S_IFREG, S_IFDIR, S_IFLNK):
         raise SyscallError(Errno.EROFS)
     if mode and not may_access(creds, loc.inode, mode):

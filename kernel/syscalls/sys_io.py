@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["SYSCALLS", "fd_file"]
 
 MAX_RW_COUNT: Final = 0x7FFFF000
+_OFF_MAX: Final = (1 << 63) - 1
 UIO_MAXIOV: Final = 1024
 
 F_DUPFD: Final = 0
@@ -233,7 +234,11 @@ def sys_lseek(cage: Cage, fd: int, offset: int, whence: int, *_: int) -> int:
         raise SyscallError(Errno.EBADF)
     if whence < 0 or whence > 4:
         raise SyscallError(Errno.EINVAL)
-    return f.seek(offset, whence)
+    r = f.seek(offset, whence)
+    if r > _OFF_MAX:
+        # A position an off_t cannot hold (Linux: EINVAL from vfs_setpos's max size).
+        raise SyscallError(Errno.EINVAL)
+    return r
 
 
 def sys_close(cage: Cage, fd: int, *_: int) -> int:

@@ -43,6 +43,9 @@ class CharDevice(OpenFile):
     def poll(self) -> int:
         return POLLIN | POLLOUT
 
+    def fsync(self, datasync: bool) -> int:
+        raise SyscallError(Errno.EINVAL)  # Linux: no ->fsync for memory devices
+
     def pread_into(self, buf: memoryview, offset: int) -> int:
         return self.read_into(None, buf)  # type: ignore[arg-type, return-value]
 

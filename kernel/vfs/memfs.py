@@ -492,8 +492,8 @@ class MemFile(OpenFile):
             new = _seek_data_hole(self.inode, offset, whence == os.SEEK_DATA)  # type: ignore[arg-type]
         else:
             raise SyscallError(Errno.EINVAL)
-        if new < 0:
-            raise SyscallError(Errno.EINVAL)
+        if new < 0 or new > MAX_FILE_SIZE:
+            raise SyscallError(Errno.EINVAL)  # Linux vfs_setpos: outside [0, MAX_LFS_FILESIZE]
         self.offset = new
         return new
 
@@ -556,6 +556,8 @@ class MemDir(OpenFile):
         elif whence == os.SEEK_CUR and self.offset + offset >= 0:
             new = self.offset + offset
         else:
+            raise SyscallError(Errno.EINVAL)
+        if new > MAX_FILE_SIZE:
             raise SyscallError(Errno.EINVAL)
         if new == 0:
             self.snapshot = None  # rewinddir sees new entries
