@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.messages import ReplyFlag
 from abi.structs import KSigaction, StackT
 from kernel.errors import SyscallError
 from kernel.signals import (
@@ -33,6 +34,9 @@ SIG_UNBLOCK: Final = 1
 SIG_SETMASK: Final = 2
 SS_ONSTACK: Final = 1
 SS_DISABLE: Final = 2
+SS_AUTODISARM: Final = 1 << 31
+#: Flag bits sigaltstack keeps beside the mode (Linux's SS_FLAG_BITS).
+SS_FLAG_BITS: Final = SS_AUTODISARM
 MINSIGSTKSZ: Final = 2048
 _KSA = KSigaction.FMT
 _STACK = StackT.FMT
@@ -45,17 +49,28 @@ def _sig(sig: int) -> int:
     return sig
 
 
+def _died(cage: Cage) -> None:
+    """The caller's own signal killed it: make the worker exit with the reply.
+
+    Linux acts on a fatal signal before the syscall returns to user space, so
+    not one more instruction of the program runs (the kernel also kills the
+    worker, but only after the reply is out).
+    """
+    if not cage.alive:
+        cage.thread.flags |= ReplyFlag.EXIT
+
+
 def sys_rt_sigaction(cage: Cage, sig: int, act: int, oldact: int, sigsetsize: int, *_: int) -> int:
     """Implements rt_sigaction(2) with WALI's handler encoding."""
+    # kernel/signal.c order: sigsetsize, copy act in (EFAULT), validate the
+    # signal, install, then copy the old action out (EFAULT after installing).
     if sigsetsize != 8:
         raise SyscallError(Errno.EINVAL)
-    _sig(sig)
     new = cage.mem.unpack(_KSA, act) if act else None
+    _sig(sig)
     if new is not None and sig in (SIGKILL, SIGSTOP):
         raise SyscallError(Errno.EINVAL)
     cur = cage.sig.actions[sig]
-    if oldact:
-        cage.mem.pack(_KSA, oldact, cur.handler, cur.flags, cur.restorer, cur.mask)
     if new is not None:
         handler, flags, restorer, mask = new
         cage.sig.actions[sig] = SigAction(handler, flags, restorer, mask & ~UNBLOCKABLE)
@@ -65,6 +80,8 @@ def sys_rt_sigaction(cage: Cage, sig: int, act: int, oldact: int, sigsetsize: in
             cage.sig.pending &= ~bit
             for t in cage.threads.values():
                 t.pending &= ~bit
+    if oldact:
+        cage.mem.pack(_KSA, oldact, cur.handler, cur.flags, cur.restorer, cur.mask)
     return 0
 
 
@@ -73,20 +90,22 @@ def sys_rt_sigprocmask(cage: Cage, how: int, set_: int, oldset: int, sigsetsize:
     if sigsetsize != 8:
         raise SyscallError(Errno.EINVAL)
     t = cage.thread
-    new = cage.mem.u64(set_) if set_ else None
-    if new is not None and how not in (SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK):
-        raise SyscallError(Errno.EINVAL)
-    if oldset:
-        cage.mem.put_u64(oldset, t.sigmask)
-    if new is not None:
+    old = t.sigmask
+    if set_:
+        new = cage.mem.u64(set_)
         if how == SIG_BLOCK:
-            mask = t.sigmask | new
+            mask = old | new
         elif how == SIG_UNBLOCK:
-            mask = t.sigmask & ~new
-        else:
+            mask = old & ~new
+        elif how == SIG_SETMASK:
             mask = new
+        else:
+            raise SyscallError(Errno.EINVAL)  # ``how`` is only looked at with a set
         t.sigmask = mask & ~UNBLOCKABLE & _ALL
         cage.kernel.unblocked(cage, t)
+        _died(cage)
+    if oldset:
+        cage.mem.put_u64(oldset, old)
     return 0
 
 
@@ -102,20 +121,26 @@ def sys_rt_sigpending(cage: Cage, set_: int, sigsetsize: int, *_: int) -> int:
 
 def sys_sigaltstack(cage: Cage, ss: int, old: int, *_: int) -> int:
     """Implements sigaltstack(2) (bookkeeping: handlers run on the wasm stack)."""
+    # kernel/signal.c do_sigaltstack. Handlers never run on the alternate stack
+    # here, so the caller is never "on" it (no EPERM, SS_ONSTACK never reported).
     new = cage.mem.unpack(_STACK, ss) if ss else None
-    if old:
-        sp, flags, size = cage.sig.altstack
-        cage.mem.pack(_STACK, old, sp, flags, size)
+    sp, flags, size = cage.sig.altstack
+    prev = (sp, (SS_DISABLE if size == 0 else 0) | (flags & SS_FLAG_BITS), size)
     if new is not None:
-        sp, flags, size = new
-        if flags & ~(SS_DISABLE | 0x80000000):  # SS_AUTODISARM allowed
+        nsp, nflags, nsize = new
+        nflags &= 0xFFFFFFFF
+        mode = nflags & ~SS_FLAG_BITS
+        if mode not in (0, SS_ONSTACK, SS_DISABLE):
             raise SyscallError(Errno.EINVAL)
-        if flags & SS_DISABLE:
+        if mode == SS_DISABLE:
             cage.sig.altstack = (0, SS_DISABLE, 0)
         else:
-            if size < MINSIGSTKSZ:
+            if nsize < MINSIGSTKSZ:
                 raise SyscallError(Errno.ENOMEM)
-            cage.sig.altstack = (sp, flags, size)
+            cage.sig.altstack = (nsp, nflags, nsize)
+    if old:
+        osp, oflags, osize = prev
+        cage.mem.pack(_STACK, old, osp, oflags - (1 << 32) if oflags & 0x80000000 else oflags, osize)
     return 0
 
 
@@ -147,15 +172,19 @@ def sys_kill(cage: Cage, pid: int, sig: int, *_: int) -> int:
     if sig:
         for t in allowed:
             k.send_signal(t, sig)
+        _died(cage)
     return 0
 
 
-def _thread_kill(cage: Cage, tgid: int, tid: int, sig: int) -> int:
-    if sig < 0 or sig >= NSIG or tid <= 0 or tgid == 0 or tgid < -1:
+def _thread_kill(cage: Cage, tgid: int | None, tid: int, sig: int) -> int:
+    """tkill (``tgid`` None) and tgkill: one thread, found by tid (and group)."""
+    if tid <= 0 or (tgid is not None and tgid <= 0):
+        raise SyscallError(Errno.EINVAL)
+    if sig < 0 or sig >= NSIG:
         raise SyscallError(Errno.EINVAL)
     k = cage.kernel
     for c in k.cages.values():
-        if not c.alive or c is k.init or (tgid > 0 and c.pid != tgid):
+        if not c.alive or c is k.init or (tgid is not None and c.pid != tgid):
             continue
         t = c.threads.get(tid)
         if t is not None and t.alive:
@@ -163,13 +192,14 @@ def _thread_kill(cage: Cage, tgid: int, tid: int, sig: int) -> int:
                 raise SyscallError(Errno.EPERM)
             if sig:
                 k.send_signal(c, sig, t)
+                _died(cage)
             return 0
     raise SyscallError(Errno.ESRCH)
 
 
 def sys_tkill(cage: Cage, tid: int, sig: int, *_: int) -> int:
     """Implements tkill(2)."""
-    return _thread_kill(cage, -1, tid, sig)
+    return _thread_kill(cage, None, tid, sig)
 
 
 def sys_tgkill(cage: Cage, tgid: int, tid: int, sig: int, *_: int) -> int:
