@@ -3,7 +3,8 @@
 Only requests whose argument layout is identical for a wasm32 WALI guest and the
 x86-64 host are passed through, by copying the argument in and out of cage
 memory: struct termios (kernel layout, 36 bytes), struct winsize (8 bytes),
-pid_t, int. Anything else on a terminal is EINVAL; on a non-terminal, ENOTTY.
+pid_t, int. Anything else is ENOTTY, on a terminal too (Linux's tty_ioctl turns
+the line discipline's ENOIOCTLCMD into ENOTTY).
 """
 
 from __future__ import annotations
@@ -91,5 +92,5 @@ def host_ioctl(f: HostFdFile, cage: Cage, request: int, arg: int) -> int:
     if request == TIOCOUTQ:
         cage.mem.put_i32(arg, 0)
         return 0
-    raise SyscallError(Errno.EINVAL)
+    raise SyscallError(Errno.ENOTTY)
 

@@ -28,7 +28,18 @@ def sys_getrandom(cage: Cage, buf: int, count: int, flags: int, *_: int) -> int:
     if flags & GRND_RANDOM and flags & GRND_INSECURE:
         raise SyscallError(Errno.EINVAL)
     n = min(count, _MAX)
-    view = cage.mem.view(buf, n)
+    if n == 0:
+        return 0
+    mem = cage.mem
+    try:
+        view = mem.view(buf, n)
+    except SyscallError:
+        # Like copy_to_user, a buffer running off the end of memory gets a short
+        # count (the bytes before the fault); EFAULT only if none fit. The failed
+        # view has already looked at the memory's current size.
+        mem.check(buf, 1)
+        n = mem.size - buf
+        view = mem.view(buf, n)
     view[:] = os.urandom(n)
     return n
 
