@@ -137,12 +137,23 @@ def _describe(cage: Cage, d: Loc | None, name: bytes, path: bytes) -> bytes:
     return os.path.normpath(base.rstrip(b"/") + b"/" + path)
 
 
-def _new_owner(cage: Cage, d: Loc) -> tuple[int, int, int]:
-    """uid, gid and extra mode bits for a new inode in ``d`` (setgid directories)."""
+def _new_owner(cage: Cage, d: Loc, mode: int, *, is_dir: bool) -> tuple[int, int, int]:
+    """uid, gid and permission bits of a new inode in ``d`` (Linux inode_init_owner).
+
+    In a setgid directory the new inode takes the directory's group, and a new
+    directory also takes the setgid bit. A caller outside the new group (and not
+    root) loses a requested setgid bit on a group-executable file (mode_strip_sgid).
+    """
     cr = cage.creds
+    perm = mode & 0o7777 & ~cage.fs.umask
+    gid = cr.fsgid
     if d.inode.mode & S_ISGID:
-        return cr.fsuid, d.inode.gid, S_ISGID
-    return cr.fsuid, cr.fsgid, 0
+        gid = d.inode.gid
+        if is_dir:
+            perm |= S_ISGID
+    if (not is_dir and perm & S_ISGID and perm & 0o010 and cr.fsuid != 0 and not cr.in_group(gid)):
+        perm &= ~S_ISGID
+    return cr.fsuid, gid, perm
 
 
 # --- open -------------------------------------------------------------------------------------
@@ -252,8 +263,8 @@ def _open_create(cage: Cage, dirfd: int, path: bytes, flags: int,
             if e.errno != Errno.ENOENT:
                 raise
             vfs.check_writable_dir(creds, d)
-            uid, gid, extra = _new_owner(cage, d)
-            inode = d.fs.create(d.inode, name, S_IFREG | extra | (mode & 0o7777 & ~cage.fs.umask), uid, gid)
+            uid, gid, perm = _new_owner(cage, d, mode, is_dir=False)
+            inode = d.fs.create(d.inode, name, S_IFREG | perm, uid, gid)
             return d, name, Loc(d.mount, inode), True
         if flags & O_EXCL:
             raise SyscallError(Errno.EEXIST)
@@ -287,8 +298,8 @@ def _open_tmpfile(cage: Cage, dirfd: int, path: bytes, flags: int, mode: int) ->
     make = getattr(fs, "create_unnamed", None)
     if make is None:
         raise SyscallError(Errno.EOPNOTSUPP)
-    uid, gid, extra = _new_owner(cage, d)
-    inode = make(S_IFREG | extra | (mode & 0o7777 & ~cage.fs.umask), uid, gid, linkable=not flags & O_EXCL)
+    uid, gid, perm = _new_owner(cage, d, mode, is_dir=False)
+    inode = make(S_IFREG | perm, uid, gid, linkable=not flags & O_EXCL)
     f = fs.open(inode, flags & ~(O_TMPFILE | O_EXCL))
     f.loc = Loc(d.mount, inode)
     f.path = _describe(cage, d, b"#%d (deleted)" % inode.ino, path)
@@ -429,9 +440,10 @@ def sys_faccessat2(cage: Cage, dirfd: int, path: int, mode: int, flags: int, *_:
 
 def sys_getcwd(cage: Cage, buf: int, size: int, *_: int) -> int:
     """Implements getcwd(2): returns the length including the NUL."""
-    p = cage.kernel.vfs.path_of(cage.fs, cage.fs.cwd)
-    if p is None:
-        raise SyscallError(Errno.ENOENT)
+    cwd = cage.fs.cwd
+    p = cage.kernel.vfs.path_of(cage.fs, cwd)
+    if p is None or cwd.fs.getattr(cwd.inode).nlink == 0:
+        raise SyscallError(Errno.ENOENT)  # unreachable, or removed (Linux d_unlinked)
     data = p + b"\0"
     if len(data) > size:
         raise SyscallError(Errno.ERANGE)
@@ -501,8 +513,8 @@ def _mkdir(cage: Cage, dirfd: int, path: int, mode: int) -> int:
     else:
         raise SyscallError(Errno.EEXIST)
     vfs.check_writable_dir(cage.creds, d)
-    uid, gid, extra = _new_owner(cage, d)
-    d.fs.mkdir(d.inode, name, extra | (mode & 0o1777 & ~cage.fs.umask), uid, gid)
+    uid, gid, perm = _new_owner(cage, d, mode & 0o1777, is_dir=True)
+    d.fs.mkdir(d.inode, name, perm, uid, gid)
     return 0
 
 
@@ -524,37 +536,46 @@ def _victim(cage: Cage, d: Loc, name: bytes) -> Loc:
 
 
 def _rmdir(cage: Cage, dirfd: int, p: bytes) -> int:
+    # Linux do_rmdir/vfs_rmdir order: last-component type, EROFS, ENOENT, then
+    # may_delete (EACCES, sticky EPERM, ENOTDIR, busy root), mountpoint, ENOTEMPTY.
     d, name, _trailing = parent_at(cage, dirfd, p)
+    if name == b"." and not p.strip(b"/"):
+        raise SyscallError(Errno.EBUSY)  # rmdir("/")
     if name == b".":
         raise SyscallError(Errno.EINVAL)
     if name == b"..":
         raise SyscallError(Errno.ENOTEMPTY)
+    if d.mount.readonly:
+        raise SyscallError(Errno.EROFS)
     v = _victim(cage, d, name)
-    if not v.is_dir:
-        raise SyscallError(Errno.ENOTDIR)
-    if v.mount is not d.mount or _is_mountpoint(cage, v):
-        raise SyscallError(Errno.EBUSY)
     vfs = cage.kernel.vfs
     vfs.check_writable_dir(cage.creds, d)
     vfs.check_sticky(cage.creds, d, v)
-    if v == cage.fs.root:
+    if not v.is_dir:
+        raise SyscallError(Errno.ENOTDIR)
+    if v.mount is not d.mount or _is_mountpoint(cage, v) or v == cage.fs.root:
         raise SyscallError(Errno.EBUSY)
     d.fs.rmdir(d.inode, name)
     return 0
 
 
 def _unlink(cage: Cage, dirfd: int, p: bytes) -> int:
+    # Linux do_unlinkat/vfs_unlink order: "."/".."/"/" are EISDIR, EROFS, ENOENT,
+    # a trailing slash (EISDIR or ENOTDIR), then may_delete (EACCES, sticky
+    # EPERM, EISDIR), then mountpoint EBUSY.
     d, name, trailing = parent_at(cage, dirfd, p)
     if name in (b".", b".."):
         raise SyscallError(Errno.EISDIR)
+    if d.mount.readonly:
+        raise SyscallError(Errno.EROFS)
     v = _victim(cage, d, name)
-    if v.is_dir:
-        raise SyscallError(Errno.EISDIR)
     if trailing:
-        raise SyscallError(Errno.ENOTDIR)
+        raise SyscallError(Errno.EISDIR if v.is_dir else Errno.ENOTDIR)
     vfs = cage.kernel.vfs
     vfs.check_writable_dir(cage.creds, d)
     vfs.check_sticky(cage.creds, d, v)
+    if v.is_dir:
+        raise SyscallError(Errno.EISDIR)
     if _is_mountpoint(cage, v):
         raise SyscallError(Errno.EBUSY)
     d.fs.unlink(d.inode, name)
@@ -744,7 +765,7 @@ def _symlink(cage: Cage, target: int, newdirfd: int, linkpath: int) -> int:
     if trailing:
         raise SyscallError(Errno.ENOENT)
     vfs.check_writable_dir(cage.creds, d)
-    uid, gid, _extra = _new_owner(cage, d)
+    uid, gid, _perm = _new_owner(cage, d, 0o777, is_dir=False)
     d.fs.symlink(d.inode, name, t, uid, gid)
     return 0
 
@@ -804,9 +825,9 @@ def _mknod(cage: Cage, dirfd: int, path: int, mode: int, dev: int) -> int:
     else:
         raise SyscallError(Errno.EEXIST)
     vfs.check_writable_dir(cage.creds, d)
-    uid, gid, _extra = _new_owner(cage, d)
+    uid, gid, perm = _new_owner(cage, d, mode, is_dir=False)
     rdev = dev if kind in (S_IFCHR, S_IFBLK) else 0
-    d.fs.create(d.inode, name, kind | (mode & 0o7777 & ~cage.fs.umask), uid, gid, rdev)
+    d.fs.create(d.inode, name, kind | perm, uid, gid, rdev)
     return 0
 
 

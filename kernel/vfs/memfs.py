@@ -566,7 +566,7 @@ class MemDir(OpenFile):
 
     def getdents(self, size: int) -> list[tuple[bytes, int, int, int]]:
         if self.inode.nlink == 0:  # type: ignore[union-attr]
-            return []  # removed directory reads as empty
+            raise SyscallError(Errno.ENOENT)  # Linux iterate_dir: IS_DEADDIR
         if self.snapshot is None or self.offset == 0:
             self.snapshot = self.fs.readdir(self.inode)  # type: ignore[union-attr]
         return [(name, ino, dt, idx + 1) for idx, (name, ino, dt) in enumerate(self.snapshot)][self.offset:]
