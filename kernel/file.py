@@ -150,8 +150,17 @@ class OpenFile:
         """The last fd referring to this description closed."""
 
     def describe(self) -> bytes:
-        """What readlink(/proc/self/fd/N) shows."""
-        return self.path or f"anon_inode:[{self.kind}]".encode()
+        """What readlink(/proc/self/fd/N) shows; Linux appends " (deleted)" once the name is gone."""
+        if not self.path:
+            return f"anon_inode:[{self.kind}]".encode()
+        if self.fs is not None and self.inode is not None and self.path.startswith(b"/"):
+            try:
+                gone = self.fs.getattr(self.inode).nlink == 0
+            except (SyscallError, OSError):
+                gone = True
+            if gone and not self.path.endswith(b" (deleted)"):
+                return self.path + b" (deleted)"
+        return self.path
 
 
 class HostFdFile(OpenFile):

@@ -639,57 +639,68 @@ def _is_ancestor(cage: Cage, a: Loc, b: Loc) -> bool:
 
 
 def _rename(cage: Cage, olddirfd: int, oldpath: int, newdirfd: int, newpath: int, flags: int) -> int:
+    """rename/renameat/renameat2 with Linux's order of checks (do_renameat2, vfs_rename)."""
     if flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT):
         raise SyscallError(Errno.EINVAL)
     if flags & RENAME_EXCHANGE and flags & (RENAME_NOREPLACE | RENAME_WHITEOUT):
         raise SyscallError(Errno.EINVAL)
     if flags & RENAME_WHITEOUT:
         raise SyscallError(Errno.EINVAL)
+    exchange = bool(flags & RENAME_EXCHANGE)
     op, np = _path(cage, oldpath), _path(cage, newpath)
     sd, sname, strail = parent_at(cage, olddirfd, op)
     dd, dname, dtrail = parent_at(cage, newdirfd, np)
+    if sd.mount is not dd.mount:
+        raise SyscallError(Errno.EXDEV)
     if sname in (b".", b".."):
         raise SyscallError(Errno.EBUSY)
     if dname in (b".", b".."):
         raise SyscallError(Errno.EEXIST if flags & RENAME_NOREPLACE else Errno.EBUSY)
+    if sd.mount.readonly:
+        raise SyscallError(Errno.EROFS)
     src = _victim(cage, sd, sname)
-    if sd.mount is not dd.mount:
-        raise SyscallError(Errno.EXDEV)
-    if (strail or dtrail) and not src.is_dir:
-        raise SyscallError(Errno.ENOTDIR)
-    vfs = cage.kernel.vfs
-    creds = cage.creds
     try:
         dst: Loc | None = _victim(cage, dd, dname)
     except SyscallError as e:
         if e.errno != Errno.ENOENT:
             raise
         dst = None
-    if dst is not None and dst == src:
-        return 0
-    if flags & RENAME_EXCHANGE and dst is None:
-        raise SyscallError(Errno.ENOENT)
     if flags & RENAME_NOREPLACE and dst is not None:
         raise SyscallError(Errno.EEXIST)
-    if dst is not None and not flags & RENAME_EXCHANGE:
-        if src.is_dir and not dst.is_dir:
-            raise SyscallError(Errno.ENOTDIR)
-        if not src.is_dir and dst.is_dir:
-            raise SyscallError(Errno.EISDIR)
+    if exchange and dst is None:
+        raise SyscallError(Errno.ENOENT)
+    if not src.is_dir and (strail or (dtrail and not exchange)):
+        raise SyscallError(Errno.ENOTDIR)
+    if exchange and dst is not None and not dst.is_dir and dtrail:
+        raise SyscallError(Errno.ENOTDIR)
+    # Neither may be an ancestor of the other's new parent (Linux lock_rename's "trap").
+    if src.is_dir and _is_ancestor(cage, src, dd):
+        raise SyscallError(Errno.EINVAL)
+    if dst is not None and dst.is_dir and _is_ancestor(cage, dst, sd):
+        raise SyscallError(Errno.EINVAL if exchange else Errno.ENOTEMPTY)
+    if dst is not None and dst == src:
+        return 0  # two names of one inode: nothing to do
+    vfs = cage.kernel.vfs
+    creds = cage.creds
+    # may_delete(source), then may_create or may_delete(target).
     vfs.check_writable_dir(creds, sd)
-    vfs.check_writable_dir(creds, dd)
     vfs.check_sticky(creds, sd, src)
+    vfs.check_writable_dir(creds, dd)
     if dst is not None:
         vfs.check_sticky(creds, dd, dst)
+        if not exchange:
+            if src.is_dir and not dst.is_dir:
+                raise SyscallError(Errno.ENOTDIR)
+            if not src.is_dir and dst.is_dir:
+                raise SyscallError(Errno.EISDIR)
+    if sd != dd:
+        # A directory that changes parent has its ".." rewritten: write permission on it.
+        for moved in (src, dst if exchange else None):
+            if moved is not None and moved.is_dir and not may_access(creds, moved.inode, W_OK):
+                raise SyscallError(Errno.EACCES)
     for loc in (src, dst):
         if loc is not None and (_is_mountpoint(cage, loc) or loc == cage.fs.root):
             raise SyscallError(Errno.EBUSY)
-    if src.is_dir and _is_ancestor(cage, src, dd):
-        raise SyscallError(Errno.EINVAL)
-    if flags & RENAME_EXCHANGE and dst is not None and dst.is_dir and _is_ancestor(cage, dst, sd):
-        raise SyscallError(Errno.EINVAL)
-    if src.is_dir and sd != dd and not may_access(creds, src.inode, W_OK):
-        raise SyscallError(Errno.EACCES)  # its ".." changes
     sd.fs.rename(sd.inode, sname, dd.inode, dname, flags)
     return 0
 
@@ -716,12 +727,9 @@ def _link(cage: Cage, olddirfd: int, oldpath: int, newdirfd: int, newpath: int, 
     op, np = _path(cage, oldpath), _path(cage, newpath)
     src = path_at(cage, olddirfd, op, follow=bool(flags & AT_SYMLINK_FOLLOW), empty_ok=bool(flags & AT_EMPTY_PATH))
     d, name, trailing = parent_at(cage, newdirfd, np)
-    if name in (b".", b"..") or trailing:
-        raise SyscallError(Errno.EEXIST if name in (b".", b"..") else Errno.ENOENT)
-    if src.is_dir:
-        raise SyscallError(Errno.EPERM)
-    if src.mount is not d.mount:
-        raise SyscallError(Errno.EXDEV)
+    if name in (b".", b".."):
+        raise SyscallError(Errno.EEXIST)
+    # Linux filename_create: an existing name is EEXIST; a trailing slash on a new one ENOENT.
     vfs = cage.kernel.vfs
     try:
         vfs.lookup_child(cage.fs, d, name)
@@ -730,7 +738,13 @@ def _link(cage: Cage, olddirfd: int, oldpath: int, newdirfd: int, newpath: int, 
             raise
     else:
         raise SyscallError(Errno.EEXIST)
+    if trailing:
+        raise SyscallError(Errno.ENOENT)
+    if src.mount is not d.mount:
+        raise SyscallError(Errno.EXDEV)
     vfs.check_writable_dir(cage.creds, d)
+    if src.is_dir:
+        raise SyscallError(Errno.EPERM)
     d.fs.link(d.inode, name, src.inode)
     return 0
 
@@ -786,7 +800,8 @@ def _readlink(cage: Cage, dirfd: int, path: int, buf: int, size: int) -> int:
     p = _path(cage, path)
     loc = path_at(cage, dirfd, p, follow=False, empty_ok=True)
     if loc.mode & S_IFMT != S_IFLNK:
-        raise SyscallError(Errno.EINVAL)
+        # An empty path names the dirfd itself: only a symlink (O_PATH|O_NOFOLLOW) is readable.
+        raise SyscallError(Errno.EINVAL if p else Errno.ENOENT)
     target = loc.fs.readlink(loc.inode)[:size]
     cage.mem.write(buf, target)
     return len(target)
