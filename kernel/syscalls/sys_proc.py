@@ -556,30 +556,33 @@ def sys_sched_yield(cage: Cage, *_: int) -> int:
     return 0
 
 
-def _ncpu() -> int:
+def _cpus() -> int:
+    """The host CPUs the kernel may run on, as a bit mask (bit n = CPU n)."""
     try:
-        return len(os.sched_getaffinity(0))
+        return sum(1 << c for c in os.sched_getaffinity(0))
     except OSError:
-        return os.cpu_count() or 1
+        return (1 << (os.cpu_count() or 1)) - 1
 
 
 def sys_sched_getaffinity(cage: Cage, pid: int, size: int, mask: int, *_: int) -> int:
     """Implements sched_getaffinity(2): the host CPUs the kernel may use."""
     _target(cage, pid)
-    n = _ncpu()
-    need = ((n + 63) // 64) * 8
-    if size < need or size & 7:
+    bits = _cpus()
+    # Linux: EINVAL if the buffer cannot hold nr_cpu_ids bits or is not a whole
+    # number of longs; it writes and returns min(size, cpumask_size()).
+    need = (bits.bit_length() + 63) // 64 * 8
+    if size * 8 < bits.bit_length() or size & 7:
         raise SyscallError(Errno.EINVAL)
-    bits = (1 << n) - 1
-    cage.mem.write(mask, bits.to_bytes(need, "little"))
-    return need
+    n = min(size, need)
+    cage.mem.write(mask, bits.to_bytes(n, "little"))
+    return n
 
 
 def sys_sched_setaffinity(cage: Cage, pid: int, size: int, mask: int, *_: int) -> int:
     """Implements sched_setaffinity(2): validated; placement is the kernel's."""
     _target(cage, pid)
     data = cage.mem.read(mask, min(size, 128))
-    if not int.from_bytes(data, "little") & ((1 << _ncpu()) - 1):
+    if not int.from_bytes(data, "little") & _cpus():
         raise SyscallError(Errno.EINVAL)
     return 0
 

@@ -285,3 +285,53 @@ async def test_sched_getaffinity_and_yield(build_c):
     }''', name="sched_affinity.c")
     r = await run_cage(wasm)
     assert r.exit_code == 0, r.stderr
+
+
+async def test_remaining_pointer_arguments_fault(build_c, make_warden):
+    wasm = build_c(PRELUDE + r'''
+    __attribute__((import_module("wali"), import_name("SYS_sethostname")))
+    int64_t wali_sethostname(void *name, int32_t len);
+    __attribute__((import_module("wali"), import_name("SYS_setdomainname")))
+    int64_t wali_setdomainname(void *name, int32_t len);
+    __attribute__((import_module("wali"), import_name("SYS_sched_setaffinity")))
+    int64_t wali_sched_setaffinity(int32_t pid, uint32_t len, void *mask);
+    __attribute__((import_module("wali"), import_name("SYS_sched_getparam")))
+    int64_t wali_sched_getparam(int32_t pid, void *param);
+    __attribute__((import_module("wali"), import_name("SYS_getcpu")))
+    int64_t wali_getcpu(void *cpu, void *node, void *cache);
+    #define PR_GET_PDEATHSIG 2
+    #define PR_GET_CHILD_SUBREAPER 37
+    int main(int argc, char **argv) {
+        check_eq(wali_sethostname(BAD, 5), -EFAULT, "sethostname");
+        check_eq(wali_setdomainname(BAD, 5), -EFAULT, "setdomainname");
+        check_eq(wali_sethostname("x", 65), -EINVAL, "sethostname longer than 64");
+        check_eq(wali_sethostname("cagehost", 8), 0, "sethostname");
+        char u[6][65];
+        check_eq(wali_uname(u), 0, "uname");
+        check(streq(u[1], "cagehost"), "uname shows the new hostname");
+        check_eq(wali_sched_setaffinity(0, 8, BAD), -EFAULT, "sched_setaffinity");
+        check_eq(wali_sched_getparam(0, BAD), -EFAULT, "sched_getparam");
+        check_eq(wali_sched_setscheduler(0, 0, BAD), -EFAULT, "sched_setscheduler");
+        check_eq(wali_getcpu(BAD, 0, 0), -EFAULT, "getcpu cpu");
+        check_eq(wali_getcpu(0, BAD, 0), -EFAULT, "getcpu node");
+        check_eq(wali_prctl(PR_GET_PDEATHSIG, 0xFFFFFFF0u, 0, 0, 0), -EFAULT, "PR_GET_PDEATHSIG");
+        check_eq(wali_prctl(PR_GET_CHILD_SUBREAPER, 0xFFFFFFF0u, 0, 0, 0), -EFAULT, "PR_GET_CHILD_SUBREAPER");
+        return 0;
+    }''', name="proc_efault.c")
+    async with make_warden(uid=0, gid=0) as h:
+        r = await h.run(wasm)
+    assert r.exit_code == 0, r.stderr
+
+
+async def test_sethostname_needs_privilege(build_c, make_warden):
+    wasm = build_c(PRELUDE + r'''
+    __attribute__((import_module("wali"), import_name("SYS_sethostname")))
+    int64_t wali_sethostname(void *name, int32_t len);
+    int main(int argc, char **argv) {
+        check_eq(wali_sethostname("nope", 4), -EPERM, "unprivileged");
+        check_eq(wali_sethostname(BAD, 4), -EPERM, "EPERM before EFAULT");
+        return 0;
+    }''', name="sethostname_user.c")
+    async with make_warden(uid=1000, gid=1000) as h:
+        r = await h.run(wasm)
+    assert r.exit_code == 0, r.stderr

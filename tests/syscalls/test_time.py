@@ -18,6 +18,8 @@ from tests.harness import run_cage
 PRELUDE = r'''
 #include "walilib.h"
 #define BAD ((void *)(uintptr_t)0xFFFFFFF0u)
+__attribute__((import_module("wali"), import_name("SYS_time")))
+int64_t wali_time(void *tloc);
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
 #define CLOCK_PROCESS_CPUTIME_ID 2
@@ -107,6 +109,11 @@ async def test_clock_getres_and_gettimeofday(build_c):
         check_eq(wali_gettimeofday(0, 0), 0, "both NULL");
         check_eq(wali_gettimeofday(BAD, 0), -EFAULT, "bad tv");
         check_eq(wali_gettimeofday(0, BAD), -EFAULT, "bad tz");
+        int64_t secs = 0;
+        int64_t t1 = wali_time(&secs);
+        check(t1 > 1000000000ll && secs == t1, "time() returns and stores the seconds");
+        check(wali_time(0) >= t1, "time(NULL)");
+        check_eq(wali_time(BAD), -EFAULT, "time bad pointer");
         return 0;
     }''', name="clock_getres.c")
     r = await run_cage(wasm)
