@@ -284,11 +284,12 @@ def _replace(cage: Cage, newfd: int, f: OpenFile, cloexec: bool) -> None:
 
 def sys_dup3(cage: Cage, oldfd: int, newfd: int, flags: int, *_: int) -> int:
     """Implements dup3(2)."""
+    # Linux ksys_dup3 order: flags, oldfd == newfd (EINVAL even for a bad fd), then the fds.
     if flags & ~O_CLOEXEC:
         raise SyscallError(Errno.EINVAL)
-    f = cage.fds.get(oldfd)
     if oldfd == newfd:
         raise SyscallError(Errno.EINVAL)
+    f = cage.fds.get(oldfd)
     _replace(cage, newfd, f, bool(flags & O_CLOEXEC))
     return newfd
 
