@@ -76,6 +76,11 @@ class VmMap:
         self.brk_start = self.brk = self.base
 
     def fork(self) -> VmMap:
+        """The child's copy. A shared file mapping holds a reference to its file
+        (like an fd), so the child's copy takes one more."""
+        for r in self.regions:
+            if r.file is not None:
+                r.file.refs += 1
         return VmMap(self.base, self.mem_size, self.mem_max,
                      [Region(r.start, r.end, r.prot, r.flags, r.file, r.offset, r.name) for r in self.regions],
                      self.brk_start, self.brk)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
 from abi.messages import ReplyFlag
+from kernel import locks
 from kernel._unsafe import punch_hole
 from kernel.errors import SyscallError
 from kernel.table import partial, supported
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from kernel.cage import Cage
     from kernel.file import OpenFile
 
-__all__ = ["SYSCALLS"]
+__all__ = ["SYSCALLS", "release_mappings"]
 
 PROT_READ: Final = 1
 PROT_WRITE: Final = 2
@@ -182,9 +183,32 @@ def _writeback(cage: Cage, r: Region, *, release: bool = True) -> None:
         if n > 0:
             f.pwrite_from(cage.mem.view(r.start, n), r.offset)
     if release:
-        f.refs -= 1
-        if f.refs == 0:
-            f.release()
+        _release_file(f)
+
+
+def _release_file(f: OpenFile) -> None:
+    """A mapping let go of its file: the same as closing an fd of it (fdtable's _drop)."""
+    f.refs -= 1
+    if f.refs == 0:
+        locks.on_release(f)
+        f.release()
+
+
+def release_mappings(cage: Cage) -> None:
+    """Drop every mapping of a cage whose program is going away (exit, execve).
+
+    Shared file mappings are written back first (Linux's dirty pages live on in
+    the page cache), then their files are let go. Must run while ``cage.mem``
+    is still attached.
+    """
+    for r in cage.vm.unmap(0, _TASK_SIZE):
+        if r.file is None:
+            continue
+        try:
+            _writeback(cage, r, release=False)
+        except (SyscallError, OSError):
+            pass  # the program is gone: nobody to report a failed write-back to
+        _release_file(r.file)
 
 
 def _unmap(cage: Cage, start: int, end: int) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.messages import ReplyFlag
 from abi.structs import Rlimit, Rusage, Sysinfo, Utsname
-from kernel.cage import RLIMIT_NOFILE, Creds
+from kernel.cage import RLIMIT_NOFILE, CageState, Creds
 from kernel.errors import SyscallError
 from kernel.fdtable import NR_OPEN
 from kernel.kernel import W_EXITCODE
@@ -243,13 +243,16 @@ def sys_setfsgid(cage: Cage, gid: int, *_: int) -> int:
 # --- process groups and sessions ------------------------------------------------------------------
 
 
-def _target(cage: Cage, pid: int) -> Cage:
+def _target(cage: Cage, pid: int, *, zombie: bool = True) -> Cage:
+    """The process ``pid`` names (0: the caller). A zombie is still a process
+    until it is reaped (getpgid/getsid/sched_* find it on Linux) unless the
+    call needs a live one (``zombie=False``)."""
     if pid == 0:
         return cage
     if pid < 0:
         raise SyscallError(Errno.ESRCH)
     t = cage.kernel.cages.get(pid)
-    if t is None or not t.alive or t is cage.kernel.init:
+    if t is None or t is cage.kernel.init or not (t.alive or (zombie and t.state is CageState.ZOMBIE)):
         raise SyscallError(Errno.ESRCH)
     return t
 
@@ -273,7 +276,7 @@ def sys_setpgid(cage: Cage, pid: int, pgid: int, *_: int) -> int:
     """Implements setpgid(2)."""
     if pgid < 0:
         raise SyscallError(Errno.EINVAL)
-    t = _target(cage, pid)
+    t = _target(cage, pid, zombie=False)
     if t is not cage:
         if t.ppid != cage.pid:
             raise SyscallError(Errno.ESRCH)
@@ -375,7 +378,7 @@ def sys_setrlimit(cage: Cage, res: int, buf: int, *_: int) -> int:
 def sys_prlimit64(cage: Cage, pid: int, res: int, new: int, old: int, *_: int) -> int:
     """Implements prlimit64(2)."""
     newv = cage.mem.unpack(_RLIMIT, new) if new else None
-    t = _target(cage, pid)
+    t = _target(cage, pid, zombie=False)  # Linux: a task without sighand is ESRCH
     if t is not cage:
         c, tc = cage.creds, t.creds
         if c.euid != 0 and not (c.uid == tc.uid == tc.euid == tc.suid and c.gid == tc.gid == tc.egid == tc.sgid):

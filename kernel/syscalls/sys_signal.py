@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.messages import ReplyFlag
 from abi.structs import KSigaction, StackT
+from kernel.cage import CageState
 from kernel.errors import SyscallError
 from kernel.signals import (
     NSIG,
@@ -145,8 +146,10 @@ def sys_sigaltstack(cage: Cage, ss: int, old: int, *_: int) -> int:
 
 
 def _targets(cage: Cage, pid: int) -> list[Cage]:
+    """Who kill(pid) addresses. Zombies count: a process exists until it is
+    reaped, so kill(zombie, 0) is 0 on Linux (and a real signal is a no-op)."""
     k = cage.kernel
-    live = [c for c in k.cages.values() if c.alive and c is not k.init]
+    live = [c for c in k.cages.values() if (c.alive or c.state is CageState.ZOMBIE) and c is not k.init]
     if pid > 0:
         return [c for c in live if c.pid == pid]
     if pid == 0:

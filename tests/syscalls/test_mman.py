@@ -12,6 +12,8 @@ need the worker to grow the memory first (the GROW handshake).
 
 from __future__ import annotations
 
+import pytest
+
 from tests.harness import run_cage
 
 PRELUDE = r'''
@@ -386,3 +388,61 @@ async def test_brk_grows_shrinks_and_stops_at_mappings(build_c):
     }''', name="brk.c")
     r = await run_cage(wasm)
     assert r.exit_code == 0, r.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="kernel/kernel.py Kernel.exit_cage closes the memory without calling "
+                   "sys_mman.release_mappings: shared file mappings are not written back at exit")
+async def test_shared_file_mapping_is_written_back_at_exit(build_c, warden):
+    writer = build_c(PRELUDE + r'''
+    int main(int argc, char **argv) {
+        static unsigned char zero[PAGE];
+        int64_t fd = wali_open("/tmp/mm_exit", O_RDWR | O_CREAT | O_TRUNC, 0644);
+        check_eq(wali_write((int32_t)fd, zero, sizeof zero), sizeof zero, "write the file");
+        int64_t m = wali_mmap(0, PAGE, RW, MAP_SHARED, (int32_t)fd, 0);
+        check(m > 0, "shared mapping");
+        if (m > 0) memcpy(P(m), "kept", 4);
+        return 0;  /* exits with the mapping still in place */
+    }''', name="mmap_exit_writer.c")
+    reader = build_c(PRELUDE + r'''
+    int main(int argc, char **argv) {
+        char buf[5] = {0};
+        int64_t fd = wali_open("/tmp/mm_exit", O_RDONLY, 0);
+        check_eq(wali_read((int32_t)fd, buf, 4), 4, "read");
+        puts_fd(1, buf);
+        return 0;
+    }''', name="mmap_exit_reader.c")
+    r = await warden.run(writer)
+    assert r.exit_code == 0, r.stderr
+    r = await warden.run(reader)
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == b"kept"
+
+
+def test_release_mappings_writes_back_and_lets_go_of_files(tmp_path) -> None:
+    """The exit/exec hook, sans-IO: a cage with a real memfd memory, no worker."""
+    import os
+
+    from kernel.file import O_RDWR, HostFdFile
+    from kernel.mem import CageMemory
+    from kernel.syscalls import sys_mman
+    from tests.syscalls.test_signal_bookkeeping import _kernel_with_zombie
+
+    _k, cage, _child = _kernel_with_zombie()
+    memfd = os.memfd_create("test-mem")
+    os.ftruncate(memfd, 2 << 20)
+    cage.mem = CageMemory(memfd)
+    cage.vm.attach(1 << 20, 2 << 20)
+    path = tmp_path / "f"
+    path.write_bytes(bytes(8192))
+    f = HostFdFile(os.open(path, os.O_RDWR), O_RDWR)
+    fd = cage.fds.alloc(f)
+    addr = sys_mman.sys_mmap(cage, 0, 8192, 3, 0x01, fd, 0)
+    assert addr == 1 << 20
+    cage.mem.write(addr + 4096, b"at exit")
+    cage.fds.close(fd)
+    assert f.hostfd >= 0, "the mapping keeps the file open"
+    sys_mman.release_mappings(cage)
+    assert path.read_bytes()[4096:4103] == b"at exit"
+    assert f.hostfd == -1, "the last reference (the mapping) released the file"
+    assert cage.vm.regions == []
+    cage.mem.close()

@@ -197,3 +197,21 @@ async def test_process_group_and_session_of_a_single_cage(build_c):
     }''', name="proc_pgid.c")
     r = await run_cage(wasm)
     assert r.exit_code == 0, r.stderr
+
+
+def test_getpgid_and_getsid_find_a_zombie() -> None:
+    from tests.syscalls.test_signal_bookkeeping import _kernel_with_zombie
+
+    from kernel.syscalls import sys_proc
+
+    k, parent, child = _kernel_with_zombie()
+    assert sys_proc.sys_getpgid(parent, child.pid) == parent.pgid
+    assert sys_proc.sys_getsid(parent, child.pid) == parent.sid
+    k.reap(child)
+    for fn in (sys_proc.sys_getpgid, sys_proc.sys_getsid):
+        try:
+            fn(parent, child.pid)
+        except Exception as e:  # noqa: BLE001
+            assert getattr(e, "errno", None) == 3
+        else:
+            raise AssertionError("a reaped pid was found")

@@ -294,3 +294,44 @@ async def test_sigaltstack_bookkeeping(build_c):
     }''', name="sigaltstack.c")
     r = await run_cage(wasm)
     assert r.exit_code == 0, r.stderr
+
+
+def _kernel_with_zombie():  # noqa: ANN202 - test helper
+    """A sans-IO kernel with a parent cage and an exited, not yet reaped child."""
+    from kernel.cage import CageState
+    from kernel.fdtable import FdTable
+    from kernel.kernel import Kernel
+    from kernel.vfs.memfs import MemFs
+    from kernel.vfs.vfs import Vfs
+
+    class Host:
+        def cage_exited(self, cage: object) -> None: ...
+        def signal_pending(self, cage: object) -> None: ...
+        def cpu_times(self, cage: object) -> tuple[int, int, int]:
+            return (0, 0, 0)
+
+    k = Kernel(Vfs(MemFs(dev=1)), Host())  # type: ignore[arg-type]
+    parent = k.spawn([b"p"], [], b"/p", fds=FdTable())
+    parent.state = CageState.RUNNING
+    child = k.fork_cage(parent)
+    child.state = CageState.RUNNING
+    k.exit_cage(child, 0)
+    assert child.state is CageState.ZOMBIE
+    return k, parent, child
+
+
+def test_kill_reaches_a_zombie_until_it_is_reaped() -> None:
+    from kernel.syscalls import sys_signal
+
+    k, parent, child = _kernel_with_zombie()
+    # Linux: the zombie is still a process; signal 0 finds it, a real signal is a no-op.
+    assert sys_signal.sys_kill(parent, child.pid, 0) == 0
+    assert sys_signal.sys_kill(parent, child.pid, 15) == 0
+    assert sys_signal.sys_kill(parent, -child.pgid, 0) == 0
+    k.reap(child)
+    try:
+        sys_signal.sys_kill(parent, child.pid, 0)
+    except Exception as e:  # noqa: BLE001
+        assert getattr(e, "errno", None) == 3  # ESRCH once reaped
+    else:
+        raise AssertionError("kill of a reaped pid succeeded")

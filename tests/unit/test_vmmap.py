@@ -28,6 +28,7 @@ class FileToken:
 
     def __init__(self, n: int) -> None:
         self.n = n
+        self.refs = 0
 
     def __repr__(self) -> str:
         return f"F{self.n}"
@@ -134,8 +135,14 @@ class VmMapMachine(RuleBasedStateMachine):
 
     @rule()
     def fork(self) -> None:
+        files = [r.file for r in self.vm.regions if r.file is not None]
+        before = {id(f): f.refs for f in files}  # type: ignore[union-attr]
         child = self.vm.fork()
         assert pages_of(child) == pages_of(self.vm)
+        for f in files:
+            # One more reference per region the child's copy holds.
+            held = sum(1 for r in self.vm.regions if r.file is f)
+            assert f.refs == before[id(f)] + held  # type: ignore[union-attr]
         child.unmap(child.base, child.base + AREA_PAGES * PAGE)
         assert pages_of(self.vm) == self.model, "fork shares region objects with the parent"
 
