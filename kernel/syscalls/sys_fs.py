@@ -908,6 +908,7 @@ def sys_fchmodat2(cage: Cage, dirfd: int, path: int, mode: int, flags: int, *_: 
 
 
 def _chown(cage: Cage, loc: Loc, uid: int, gid: int) -> int:
+    """chown_common + setattr_prepare (Linux): who may change what, and which set-id bits go."""
     creds = cage.creds
     uid = -1 if uid in (-1, 0xFFFFFFFF) else uid
     gid = -1 if gid in (-1, 0xFFFFFFFF) else gid
@@ -915,19 +916,23 @@ def _chown(cage: Cage, loc: Loc, uid: int, gid: int) -> int:
         raise SyscallError(Errno.EROFS)
     ino = loc.inode
     if creds.fsuid != 0:
-        if uid != -1 and uid != ino.uid:
+        owner = creds.fsuid == ino.uid
+        # chown_ok: only the owner may "change" the owner, and only to itself.
+        if uid != -1 and not (owner and uid == ino.uid):
             raise SyscallError(Errno.EPERM)
-        if gid != -1 and (creds.fsuid != ino.uid or not creds.in_group(gid)):
-            raise SyscallError(Errno.EPERM)
-        if uid == -1 and gid == -1 and creds.fsuid != ino.uid:
+        # chgrp_ok: the owner may pick one of its groups, or keep the current one.
+        if gid != -1 and not (owner and (creds.in_group(gid) or gid == ino.gid)):
             raise SyscallError(Errno.EPERM)
     new_mode = None
-    if loc.mode & S_IFMT == S_IFREG and (uid != -1 or gid != -1) and loc.mode & (S_ISUID | S_ISGID):
-        # A change of owner strips set-id bits (setgid only when group-executable).
-        m = loc.mode & 0o7777 & ~S_ISUID
-        if loc.mode & 0o010:
+    mode = loc.mode
+    if mode & S_IFMT not in (S_IFDIR, S_IFLNK):
+        # Any chown of a non-directory drops setuid, and setgid when it is group-executable
+        # or the caller is neither in the file's group nor root -- even chown(-1, -1).
+        m = mode & 0o7777 & ~S_ISUID
+        if mode & S_ISGID and (mode & 0o010 or (creds.fsuid != 0 and not creds.in_group(ino.gid))):
             m &= ~S_ISGID
-        new_mode = m
+        if m != mode & 0o7777:
+            new_mode = m
     loc.fs.setattr(ino, uid=None if uid == -1 else uid, gid=None if gid == -1 else gid, mode=new_mode)
     return 0
 
@@ -958,29 +963,34 @@ def sys_fchownat(cage: Cage, dirfd: int, path: int, uid: int, gid: int, flags: i
 
 
 def _set_times(cage: Cage, loc: Loc, atime: int | None, mtime: int | None, explicit: bool) -> int:
-    """utimes family. ``None`` = leave; explicit times need ownership, "now" needs write access."""
+    """vfs_utimes: ``None`` = leave. Setting times (explicit) needs ownership (EPERM);
+    touching to "now" needs ownership or write permission (EACCES)."""
     creds = cage.creds
     if loc.mount.readonly:
         raise SyscallError(Errno.EROFS)
-    if atime is None and mtime is None:
-        return 0
     if creds.fsuid != 0 and creds.fsuid != loc.inode.uid:
         if explicit:
             raise SyscallError(Errno.EPERM)
         if not may_access(creds, loc.inode, W_OK):
             raise SyscallError(Errno.EACCES)
+    if atime is None and mtime is None:
+        return 0
     loc.fs.setattr(loc.inode, atime_ns=atime, mtime_ns=mtime)
     return 0
 
 
-def _timespec_arg(cage: Cage, ptr: int) -> tuple[int | None, int | None, bool]:
-    """Decode utimensat's times[2]: (atime, mtime, any-explicit)."""
+def _timespec_decode(raw: tuple[int, ...] | None) -> tuple[int | None, int | None, bool]:
+    """utimensat's times[2] -> (atime, mtime, explicit); EINVAL for a bad tv_nsec.
+
+    NULL or both UTIME_NOW is a "touch" (write permission suffices); anything
+    else, even UTIME_NOW with UTIME_OMIT, sets times and needs ownership (Linux
+    ATTR_TIMES_SET).
+    """
     now = time.time_ns()
-    if ptr == 0:
+    if raw is None:
         return now, now, False
-    a_s, a_ns, m_s, m_ns = cage.mem.unpack(_TS2, ptr)
+    a_s, a_ns, m_s, m_ns = raw
     out: list[int | None] = []
-    explicit = False
     for s, ns in ((a_s, a_ns), (m_s, m_ns)):
         if ns == UTIME_NOW:
             out.append(now)
@@ -988,24 +998,27 @@ def _timespec_arg(cage: Cage, ptr: int) -> tuple[int | None, int | None, bool]:
             out.append(None)
         elif 0 <= ns < 1_000_000_000:
             out.append(s * 1_000_000_000 + ns)
-            explicit = True
         else:
             raise SyscallError(Errno.EINVAL)
-    return out[0], out[1], explicit
+    return out[0], out[1], not (a_ns == UTIME_NOW and m_ns == UTIME_NOW)
 
 
 def sys_utimensat(cage: Cage, dirfd: int, path: int, times: int, flags: int, *_: int) -> int:
     """Implements utimensat(2) (NULL path: the fd itself, as Linux allows)."""
-    if flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH):
-        raise SyscallError(Errno.EINVAL)
-    a, m, explicit = _timespec_arg(cage, times)
-    if path == 0:
-        if dirfd == AT_FDCWD:
-            raise SyscallError(Errno.EFAULT)
+    raw = cage.mem.unpack(_TS2, times) if times else None
+    if raw is not None and raw[1] == UTIME_OMIT and raw[3] == UTIME_OMIT:
+        return 0  # Linux: nothing to do, "we must not even check the path"
+    if path == 0 and dirfd != AT_FDCWD:
+        if flags:
+            raise SyscallError(Errno.EINVAL)
+        _fd_nopath(cage, dirfd)  # futimens: fdget, so O_PATH is EBADF
         loc = _fd_loc(cage, dirfd)
     else:
+        if flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH):
+            raise SyscallError(Errno.EINVAL)
         loc = path_at(cage, dirfd, _path(cage, path), follow=not flags & AT_SYMLINK_NOFOLLOW,
                       empty_ok=bool(flags & AT_EMPTY_PATH))
+    a, m, explicit = _timespec_decode(raw)
     return _set_times(cage, loc, a, m, explicit)
 
 
@@ -1028,7 +1041,8 @@ def sys_utimes(cage: Cage, path: int, times: int, *_: int) -> int:
 def sys_futimesat(cage: Cage, dirfd: int, path: int, times: int, *_: int) -> int:
     """Implements futimesat(2)."""
     a, m, explicit = _timeval_arg(cage, times)
-    if path == 0:
+    if path == 0 and dirfd != AT_FDCWD:
+        _fd_nopath(cage, dirfd)
         loc = _fd_loc(cage, dirfd)
     else:
         loc = path_at(cage, dirfd, _path(cage, path))
@@ -1046,39 +1060,34 @@ def sys_utime(cage: Cage, path: int, times: int, *_: int) -> int:
     return _set_times(cage, path_at(cage, AT_FDCWD, _path(cage, path)), a, m, explicit)
 
 
-def _truncate_loc(cage: Cage, loc: Loc, length: int) -> int:
+def sys_truncate(cage: Cage, path: int, length: int, *_: int) -> int:
+    """Implements truncate(2)."""
+    # Linux do_sys_truncate/vfs_truncate order: length, lookup, EISDIR, EINVAL, EROFS, EACCES.
     if length < 0:
         raise SyscallError(Errno.EINVAL)
+    loc = path_at(cage, AT_FDCWD, _path(cage, path))
     kind = loc.mode & S_IFMT
     if kind == S_IFDIR:
         raise SyscallError(Errno.EISDIR)
     if kind != S_IFREG:
         raise SyscallError(Errno.EINVAL)
-    loc.fs.truncate(loc.inode, length)
-    return 0
-
-
-def sys_truncate(cage: Cage, path: int, length: int, *_: int) -> int:
-    """Implements truncate(2)."""
-    loc = path_at(cage, AT_FDCWD, _path(cage, path))
-    if loc.is_dir:
-        raise SyscallError(Errno.EISDIR)
     if loc.mount.readonly:
         raise SyscallError(Errno.EROFS)
     if not may_access(cage.creds, loc.inode, W_OK):
         raise SyscallError(Errno.EACCES)
-    return _truncate_loc(cage, loc, length)
+    loc.fs.truncate(loc.inode, length)
+    return 0
 
 
 def sys_ftruncate(cage: Cage, fd: int, length: int, *_: int) -> int:
     """Implements ftruncate(2)."""
-    f = cage.fds.get(fd)
+    # Linux: a negative length first; an O_PATH fd is EBADF; not writable or
+    # not a regular file is EINVAL (not EBADF).
     if length < 0:
         raise SyscallError(Errno.EINVAL)
-    if not f.writable:
-        raise SyscallError(Errno.EINVAL if not f.flags & O_PATH else Errno.EBADF)
+    f = _fd_nopath(cage, fd)
     loc = f.loc
-    if not isinstance(loc, Loc) or loc.mode & S_IFMT != S_IFREG:
+    if not f.writable or not isinstance(loc, Loc) or loc.mode & S_IFMT != S_IFREG:
         raise SyscallError(Errno.EINVAL)
     f.truncate(length)
     return 0
