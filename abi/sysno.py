@@ -36,6 +36,9 @@ __all__ = [
     "COPY_HANDLER_TABLE_TO_CAGE",
     "MAX_SYSNO",
     "REGISTER_HANDLER",
+    "SIGNAL_NEXT",
+    "SIGRETURN",
+    "THREAD_CREATE",
     "UNKNOWN_IMPORT",
     "SysInfo",
     "nr",
@@ -72,12 +75,20 @@ COPY_HANDLER_TABLE_TO_CAGE: Final = 1003
 #: Not a syscall: what a cage sends for an import nobody implements (``name`` is
 #: ``module.field``), so the kernel answers -ENOSYS and counts it like any other.
 UNKNOWN_IMPORT: Final = 1099
+#: Worker-kernel calls that are not Linux syscalls (the engine's side of signals
+#: and threads). A WALI program never makes them: they have no import name.
+SIGNAL_NEXT: Final = 1100
+SIGRETURN: Final = 1101
+THREAD_CREATE: Final = 1102
 
 _THREE_I: tuple[tuple[int, str, str, None], ...] = (
     (REGISTER_HANDLER, "register_handler", "LLLL", None),
     (COPY_DATA_BETWEEN_CAGES, "copy_data_between_cages", "LLLL", None),
     (COPY_HANDLER_TABLE_TO_CAGE, "copy_handler_table_to_cage", "LL", None),
     (UNKNOWN_IMPORT, "unknown_import", "", None),
+    (SIGNAL_NEXT, "warden_signal_next", "", None),
+    (SIGRETURN, "warden_sigreturn", "", None),
+    (THREAD_CREATE, "warden_thread_create", "", None),
 )
 
 BY_NR: Final[dict[int, SysInfo]] = {}

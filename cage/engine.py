@@ -7,6 +7,7 @@ Configuration, and why:
   ``os.fork`` of the worker, and compiling in the child would hang;
 * exceptions on: the WALI target enables the exception-handling feature;
 * the memfd memory creator (``cage.memory``): the kernel maps the memory;
+* epoch interruption: the kernel interrupts running wasm to deliver a signal;
 * a 2 MiB wasm stack (wasmtime caps it at its async stack size; WALI's CI
   gives iwasm 4 MiB for applications).
 
@@ -24,12 +25,23 @@ from importlib.metadata import version
 from pathlib import Path
 
 import wasmtime
+from wasmtime import _ffi as ffi
 
 from cage.memory import install_memory_creator
 
 __all__ = ["cache_dir", "load_module", "make_engine"]
 
-_ENGINE_FINGERPRINT = "v1-threads-shm-exc-memfd-stack2m"
+_ENGINE_FINGERPRINT = "v2-threads-shm-exc-memfd-stack2m-epoch"
+
+
+def _shared_memory_as_extern(self: wasmtime.SharedMemory) -> object:
+    # wasmtime-py 50 passes a pointer to the pointer here (bytecodealliance/
+    # wasmtime-py#318), so importing a SharedMemory fails; the union wants the pointer.
+    union = ffi.wasmtime_extern_union(sharedmemory=self.ptr())
+    return ffi.wasmtime_extern_t(ffi.WASMTIME_EXTERN_SHAREDMEMORY, union)
+
+
+wasmtime.SharedMemory._as_extern = _shared_memory_as_extern  # type: ignore[method-assign]
 
 
 def make_engine() -> wasmtime.Engine:
@@ -42,6 +54,7 @@ def make_engine() -> wasmtime.Engine:
     cfg.wasm_reference_types = True
     cfg.parallel_compilation = False
     cfg.max_wasm_stack = 2 << 20
+    cfg.epoch_interruption = True
     install_memory_creator(cfg)
     return wasmtime.Engine(cfg)
 

@@ -94,6 +94,8 @@ class Thread:
     pending: int = 0
     clear_child_tid: int = 0
     robust_list: int = 0
+    #: Masks to restore at each pending sigreturn (one per running handler).
+    sigframes: list[int] = field(default_factory=list)
     #: Reply flags to add to the current call's reply (EXEC, FORK, EXIT...).
     flags: int = 0
     #: The mask to restore after rt_sigsuspend/ppoll/pselect's temporary one.
@@ -148,6 +150,12 @@ class Cage:
     child_times: tuple[int, int, int] = (0, 0, 0)
     #: prctl bookkeeping (pdeathsig, dumpable, subreaper, no_new_privs).
     prctl: dict[str, int] = field(default_factory=dict)
+    #: CPU time (user ns, system ns, max RSS KiB) when it exited.
+    final_times: tuple[int, int, int] = (0, 0, 0)
+    #: Interval timers: which -> (next expiry monotonic s, interval s) (setitimer/alarm).
+    itimers: dict[int, tuple[float, float]] = field(default_factory=dict)
+    #: Futex waiters by address (kernel.futex).
+    futexes: dict[int, list[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.thread is None:

@@ -30,6 +30,8 @@ from kernel.signals import (
     DEFAULT_IGNORE,
     DEFAULT_STOP,
     SA_NOCLDWAIT,
+    SA_NODEFER,
+    SA_RESETHAND,
     SIG_DFL,
     SIG_IGN,
     SIGCHLD,
@@ -37,7 +39,10 @@ from kernel.signals import (
     SIGKILL,
     SIGPIPE,
     SIGSTOP,
+    UNBLOCKABLE,
+    SigAction,
     SignalState,
+    deliverable,
     sigbit,
 )
 from kernel.vmmap import VmMap
@@ -68,6 +73,11 @@ W_CONTINUED = 0xFFFF
 class Host(Protocol):
     def cage_exited(self, cage: Cage) -> None: ...
     def signal_pending(self, cage: Cage) -> None: ...
+    def cpu_times(self, cage: Cage) -> tuple[int, int, int]: ...
+    def start_fork(self, parent: Cage, child: Cage) -> None: ...
+    def start_exec(self, cage: Cage, wasm: bytes) -> None: ...
+    def start_thread(self, cage: Cage, thread: Thread) -> None: ...
+    def thread_exited(self, cage: Cage, thread: Thread) -> None: ...
 
 
 class Kernel:
@@ -84,6 +94,8 @@ class Kernel:
         self.domainname = b"(none)"
         self.boot_ns = time.monotonic_ns()
         self.cages: dict[int, Cage] = {}
+        #: tid -> cage for threads other than main threads (whose tid is the pid).
+        self.tids: dict[int, Cage] = {}
         self._next_pid = 2
         self.handlers: list[Handler | None] = builtin_handlers()
         self.default_creds = Creds(uid, uid, uid, uid, gid, gid, gid, gid, ())
@@ -96,10 +108,10 @@ class Kernel:
     # --- creation ------------------------------------------------------------------
 
     def _alloc_pid(self) -> int:
-        if len(self.cages) >= self.max_cages:
+        if len(self.cages) - 1 >= self.max_cages:  # init does not count
             raise SyscallError(Errno.EAGAIN)
         pid = self._next_pid
-        while pid in self.cages:
+        while pid in self.cages or pid in self.tids:
             pid += 1
         self._next_pid = pid + 1
         return pid
@@ -163,6 +175,7 @@ class Kernel:
         if not cage.alive:
             return
         cage.exiting = True
+        cage.final_times = self.host.cpu_times(cage)
         cage.state = CageState.ZOMBIE
         cage.wait_status = wait_status
         for t in cage.threads.values():
@@ -197,6 +210,10 @@ class Kernel:
         parent = self.cages.get(cage.ppid)
         if parent is not None:
             parent.children.discard(cage.pid)
+            u, s_, rss = cage.final_times
+            cu, cs, crss = cage.child_times
+            pu, ps, prss = parent.child_times
+            parent.child_times = (pu + u + cu, ps + s_ + cs, max(prss, rss, crss))
         self.init.children.discard(cage.pid)
         self.cages.pop(cage.pid, None)
 
@@ -275,6 +292,94 @@ class Kernel:
                 if not parent.sig.actions[SIGCHLD].flags & 1:  # SA_NOCLDSTOP
                     self.send_signal(parent, SIGCHLD)
                 parent.child_wq.notify()
+
+    # --- threads ------------------------------------------------------------------------
+
+    def new_thread(self, cage: Cage) -> Thread:
+        """A new thread of ``cage`` (its tid comes from the pid space, as on Linux)."""
+        from kernel.cage import Thread as _Thread
+
+        tid = self._alloc_pid()
+        t = _Thread(tid=tid, cage=cage, sigmask=cage.thread.sigmask)
+        cage.threads[tid] = t
+        self.tids[tid] = cage
+        return t
+
+    def exit_thread(self, cage: Cage, t: Thread) -> None:
+        """One thread ends (exit(2) in a multi-threaded cage): clear_child_tid is
+        zeroed and futex-woken, as pthread_join expects."""
+        t.alive = False
+        cage.threads.pop(t.tid, None)
+        self.tids.pop(t.tid, None)
+        if t.clear_child_tid:
+            try:
+                cage.mem.put_u32(t.clear_child_tid, 0)
+                from kernel.futex import futex_wake
+
+                futex_wake(cage, t.clear_child_tid, 1, 0xFFFFFFFF)
+            except SyscallError:
+                pass
+        self.host.thread_exited(cage, t)
+
+    # --- exec ---------------------------------------------------------------------------
+
+    def exec_cage(self, cage: Cage, wasm: bytes, argv: list[bytes], env: list[bytes], exe: bytes) -> None:
+        """The point of no return of execve(2): the new program replaces the old."""
+        for t in list(cage.threads.values()):
+            if t is not cage.thread:
+                t.alive = False
+                cage.threads.pop(t.tid, None)
+                self.tids.pop(t.tid, None)
+        cage.fds.close_on_exec()
+        cage.sig.reset_for_exec()
+        cage.thread.saved_mask = None
+        cage.thread.sigframes.clear()
+        cage.argv, cage.env, cage.exe = list(argv), list(env), exe
+        cage.comm = exe.rsplit(b"/", 1)[-1][:15]
+        cage.did_exec = True
+        self.host.start_exec(cage, wasm)
+
+    # --- signal delivery (worker side of handlers) ---------------------------------------------
+
+    def signal_next(self, cage: Cage, t: Thread) -> int:
+        """The next signal whose handler ``t`` must run: ``handler << 8 | signo``, or 0.
+
+        Default actions are applied here if the disposition changed since the
+        signal was queued. The thread's mask for the handler is installed and the
+        mask to restore at sigreturn is pushed (sigsuspend's saved mask if any).
+        """
+        while True:
+            pend = deliverable(cage, t)
+            if not pend:
+                return 0
+            sig = (pend & -pend).bit_length()
+            bit = sigbit(sig)
+            if t.pending & bit:
+                t.pending &= ~bit
+            else:
+                cage.sig.pending &= ~bit
+            act = cage.sig.actions[sig]
+            if act.handler == SIG_IGN:
+                continue
+            if act.handler == SIG_DFL:
+                if bit & (DEFAULT_IGNORE | DEFAULT_STOP):
+                    continue
+                self.exit_cage(cage, W_SIGNALED(sig, core=bool(bit & DEFAULT_CORE)))
+                return 0
+            restore = t.saved_mask if t.saved_mask is not None else t.sigmask
+            t.saved_mask = None
+            t.sigframes.append(restore)
+            t.sigmask |= act.mask | (0 if act.flags & SA_NODEFER else bit)
+            t.sigmask &= ~UNBLOCKABLE
+            if act.flags & SA_RESETHAND:
+                cage.sig.actions[sig] = SigAction()
+            return ((act.handler & 0xFFFFFFFF) << 8) | sig
+
+    def sigreturn(self, cage: Cage, t: Thread) -> int:
+        if t.sigframes:
+            t.sigmask = t.sigframes.pop()
+            self.unblocked(cage, t)
+        return 0
 
     def send_pipe_signal(self, cage: Cage) -> None:
         self.send_signal(cage, SIGPIPE, cage.thread)

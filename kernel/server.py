@@ -67,6 +67,8 @@ log = logging.getLogger("warden.kernel")
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 _ENOSYS = -int(Errno.ENOSYS)
 _EINTR = -int(Errno.EINTR)
+#: Never reaches a program: the worker resends the call after running handlers.
+_ERESTARTSYS = -512
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 #: Polls a cage makes for a reply before blocking, and how many of them spin tight.
 _CAGE_SPIN = int(os.environ.get("WARDEN_CAGE_SPIN", "100"))
@@ -125,6 +127,12 @@ class CageHost:
         self.closed = False
         #: Set once the worker is gone and the host's resources are released.
         self.done = trio.Event()
+        #: eventfd the kernel writes to interrupt running wasm (signal delivery).
+        self.irq = -1
+        #: What the next HELLO attaches: "start"/"exec" reset the mmap area, "fork" keeps it.
+        self.attach = "start"
+        #: Cancel scopes of armed interval timers, by ITIMER_* kind.
+        self.timers: dict[int, trio.CancelScope] = {}
 
     def close(self) -> None:
         if self.closed:
@@ -136,6 +144,14 @@ class CageHost:
             except OSError:
                 pass
         self.channels = []
+        for scope in self.timers.values():
+            scope.cancel()
+        if self.irq >= 0:
+            try:
+                os.close(self.irq)
+            except OSError:
+                pass
+            self.irq = -1
         try:
             self.ctl.close()
         except OSError:
@@ -214,8 +230,108 @@ class Server:
             return (0, 0, 0)
 
     def signal_pending(self, cage: Cage) -> None:
-        """Blocked calls are woken through ``cage.sig_wq``; running wasm is not
-        interrupted yet (the signal is taken at its next syscall)."""
+        """Blocked calls are woken through ``cage.sig_wq``; running wasm is
+        interrupted through the worker's irq eventfd (an epoch tick)."""
+        host: CageHost | None = cage.host
+        if host is not None and host.irq >= 0 and not host.killed:
+            try:
+                os.eventfd_write(host.irq, 1)
+            except OSError:
+                pass
+
+    # --- fork, exec, threads (Host protocol) --------------------------------------------------
+
+    def start_fork(self, parent: Cage, child: Cage) -> None:
+        """Prepare the child's ring and hand it to the parent's worker, which forks."""
+        phost: CageHost = parent.host
+        host, wctl, efd = self._new_host(child)
+        host.attach = "fork"
+        host.irq = os.eventfd(0, os.EFD_CLOEXEC | os.EFD_NONBLOCK)
+        try:
+            socket.send_fds(phost.ctl, [encode_ctl(Ctl.FORK, child.pid)],
+                            [host.ring_fd, wctl.fileno(), efd, host.irq])
+        except OSError:
+            wctl.close()
+            self._release_host(host)
+            child.host = None
+            self.kernel.reap(child)
+            raise SyscallError(Errno.EAGAIN) from None
+        wctl.close()
+        assert self.nursery is not None
+        self.nursery.start_soon(self._supervise, host)
+
+    def start_exec(self, cage: Cage, wasm: bytes) -> None:
+        host: CageHost = cage.host
+        fd = os.memfd_create("warden-program", os.MFD_CLOEXEC)
+        try:
+            os.write(fd, wasm)
+            host.attach = "exec"
+            for scope in host.timers.values():
+                scope.cancel()
+            socket.send_fds(host.ctl, [encode_ctl(Ctl.EXEC, cage.argv, cage.env)], [fd])
+        finally:
+            os.close(fd)
+        # Calls of threads that exec killed are answered: they end.
+        for ch in host.channels:
+            if not ch.thread.alive:
+                ch.thread.flags |= ReplyFlag.THREAD_EXIT
+
+    def start_thread(self, cage: Cage, thread: Thread) -> None:
+        host: CageHost = cage.host
+        used = {ch.index for ch in host.channels}
+        index = next((i for i in range(self.config.nchannels) if i not in used), None)
+        if index is None:
+            raise SyscallError(Errno.EAGAIN)
+        efd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
+        ch = Channel(index, efd, thread)
+        # A reused channel keeps its sequence number: pick up where it is.
+        ch.seen = R.U64.unpack_from(host.ring, ch.base)[0]
+        R.U64.pack_into(host.ring, ch.resp_off, ch.seen)
+        thread.channel = index
+        host.channels.append(ch)
+        socket.send_fds(host.ctl, [encode_ctl(Ctl.CHANNEL, index, thread.tid)], [efd])
+
+    def thread_exited(self, cage: Cage, thread: Thread) -> None:
+        """The channel is dropped after the exiting call's reply (see _handle)."""
+
+    # --- timers -----------------------------------------------------------------------------
+
+    def timer_now(self, cage: Cage, which: int) -> float:
+        """The clock an interval timer counts on: wall (REAL) or the worker's CPU time."""
+        if which == 0:
+            return time.monotonic()
+        u, s, _ = self.cpu_times(cage)
+        return (u if which == 1 else u + s) / 1e9
+
+    def arm_timer(self, cage: Cage, which: int) -> None:
+        host: CageHost | None = cage.host
+        if host is None:
+            return
+        old = host.timers.pop(which, None)
+        if old is not None:
+            old.cancel()
+        if which in cage.itimers and self.nursery is not None:
+            scope = trio.CancelScope()
+            host.timers[which] = scope
+            self.nursery.start_soon(self._run_timer, cage, which, scope)
+
+    async def _run_timer(self, cage: Cage, which: int, scope: trio.CancelScope) -> None:
+        signo = (signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF)[which]
+        with scope:
+            while cage.alive and which in cage.itimers:
+                when, interval = cage.itimers[which]
+                if which == 0:
+                    await trio.sleep(max(0.0, when - time.monotonic()))
+                else:
+                    while self.timer_now(cage, which) < when:
+                        await trio.sleep(0.01)
+                if not cage.alive:
+                    return
+                if interval > 0:
+                    cage.itimers[which] = (when + interval, interval)
+                else:
+                    cage.itimers.pop(which, None)
+                self.kernel.send_signal(cage, int(signo))
 
     # --- slots -------------------------------------------------------------------------------
 
@@ -248,13 +364,21 @@ class Server:
         self.by_slot[slot] = host
         return host, wctl, efd
 
+    def _release_host(self, host: CageHost) -> None:
+        if self.by_slot[host.slot] is host:
+            self.by_slot[host.slot] = None
+            self._free_slots.append(host.slot)
+        host.close()
+        host.done.set()
+
     def start_cage(self, cage: Cage, program_fd: int) -> None:
         """Spawn a worker process for a new cage and send it the program."""
         host, wctl, efd = self._new_host(cage)
+        host.irq = os.eventfd(0, os.EFD_CLOEXEC | os.EFD_NONBLOCK)
         env = dict(os.environ)
         env.update(self.config.worker_env)
         env["PYTHONPATH"] = _PROJECT_ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        fds = (wctl.fileno(), host.ring_fd, self.kpage_fd, self.doorbell, efd)
+        fds = (wctl.fileno(), host.ring_fd, self.kpage_fd, self.doorbell, efd, host.irq)
         try:
             proc = subprocess.Popen(
                 [self.config.python, "-m", "cage", *map(str, fds)],
@@ -306,13 +430,19 @@ class Server:
         if tag is Ctl.HELLO:
             size = int(items[0])
             maximum = int(items[1]) if len(items) > 1 else 1 << 32
+            if len(items) > 2 and not host.pid:
+                host.pid = int(items[2])
             old = cage.mem
             if fds:
                 cage.mem = CageMemory(fds[0])
                 for fd in fds[1:]:
                     os.close(fd)
             old.close()
-            cage.vm.attach(size, maximum)
+            if host.attach == "fork":
+                cage.vm.mem_size = size
+            else:
+                cage.vm.attach(size, maximum)
+            host.attach = "start"
             if cage.state is CageState.STARTING:
                 cage.state = CageState.RUNNING
             host.ctl.send(encode_ctl(Ctl.GO))
@@ -333,6 +463,18 @@ class Server:
             while (code := host.proc.poll()) is None:
                 await trio.sleep(0.001)
             status = W_SIGNALED(-code) if code < 0 else W_EXITCODE(code)
+        elif host.pid:
+            # A forked worker is its parent worker's child: wait for it via a pidfd.
+            try:
+                pidfd = os.pidfd_open(host.pid)
+            except OSError:
+                pidfd = -1
+            if pidfd >= 0:
+                try:
+                    with trio.move_on_after(5):
+                        await trio.lowlevel.wait_readable(pidfd)
+                finally:
+                    os.close(pidfd)
         if cage.alive:
             if host.trap is not None:
                 msg, signo = host.trap
@@ -345,10 +487,7 @@ class Server:
             self.kernel.exit_cage(cage, status)
         elif host.trap is not None and self.config.on_trap is not None:
             self.config.on_trap(cage, host.trap[0])
-        self.by_slot[host.slot] = None
-        self._free_slots.append(host.slot)
-        host.close()
-        host.done.set()
+        self._release_host(host)
 
     async def _kill_later(self, host: CageHost, delay: float) -> None:
         with trio.move_on_after(delay):
@@ -477,13 +616,27 @@ class Server:
             return
         if type(r) is int:
             self._reply(host, ch, seq, r)
+            if not ch.thread.alive and ch.index != 0:
+                self._drop_channel(host, ch)
         else:
             self._park(host, ch, seq, r)  # type: ignore[arg-type]
+
+    def _drop_channel(self, host: CageHost, ch: Channel) -> None:
+        if ch in host.channels:
+            host.channels.remove(ch)
+            try:
+                os.close(ch.efd)
+            except OSError:
+                pass
 
     def _dispatch(self, cage: Cage, thread: Thread, msg: Any) -> int | Block:
         """Run one call through the cage's 3i table; errno conversion happens here, once."""
         cage.thread = thread
         self.kernel.current = cage
+        if not thread.alive:
+            # A thread that exec or exit_group ended: its call unwinds it.
+            thread.flags |= ReplyFlag.THREAD_EXIT
+            return 0
         try:
             num = msg[0]
             table = cage.table
@@ -549,25 +702,33 @@ class Server:
     def _park(self, host: CageHost, ch: Channel, seq: int, block: Block) -> None:
         ch.busy = True
         self.stats["parked"] += 1
+        # Register on the Block's queues now, synchronously: a notification that
+        # comes before the waiting task first runs must not be lost.
+        armed = _Armed(block, host.cage)
         assert self.nursery is not None
-        self.nursery.start_soon(self._wait_block, host, ch, seq, block)
+        self.nursery.start_soon(self._wait_block, host, ch, seq, block, armed)
 
-    async def _wait_block(self, host: CageHost, ch: Channel, seq: int, block: Block) -> None:
+    async def _wait_block(self, host: CageHost, ch: Channel, seq: int, block: Block, armed: _Armed) -> None:
         cage = host.cage
         thread = ch.thread
         try:
             while True:
-                woke = await self._wait_one(cage, thread, block)
+                woke = await self._wait_one(cage, thread, block, armed)
                 if not cage.alive or host.killed:
                     return
                 cage.thread = thread
                 self.kernel.current = cage
                 try:
-                    if woke == "timeout":
-                        r: int | Block = block.on_timeout() if block.on_timeout else block.retry()
+                    if not thread.alive:
+                        thread.flags |= ReplyFlag.THREAD_EXIT
+                        r: int | Block = 0
+                    elif woke == "timeout":
+                        r = block.on_timeout() if block.on_timeout else block.retry()
                     elif woke == "signal":
                         if block.restartable and self._restart_allowed(cage, thread):
-                            r = block.retry()
+                            # The handler must run first: the worker runs it and then
+                            # sends the same call again (Linux's ERESTARTSYS).
+                            r = _ERESTARTSYS
                         else:
                             r = block.on_interrupt(_EINTR) if block.on_interrupt else _EINTR
                     else:
@@ -582,11 +743,14 @@ class Server:
                 if type(r) is int:
                     ch.busy = False
                     self._reply(host, ch, seq, r)
+                    if not thread.alive and ch.index != 0:
+                        self._drop_channel(host, ch)
                     for h in self._kill_after:
                         self._kill_worker(h)
                     self._kill_after.clear()
                     return
                 block = r  # type: ignore[assignment]
+                armed = _Armed(block, cage)
         finally:
             ch.busy = False
 
@@ -599,32 +763,27 @@ class Server:
                 return False
         return True
 
-    async def _wait_one(self, cage: Cage, thread: Thread, block: Block) -> str:
+    async def _wait_one(self, cage: Cage, thread: Thread, block: Block, armed: _Armed) -> str:
         """Wait for the Block's queues/host fd, its deadline, or a signal."""
-        if deliverable(cage, thread):
-            return "signal"
-        ev = trio.Event()
-        wake = ev.set
-        queues = (*block.queues, cage.sig_wq)
-        for q in queues:
-            q.add(wake)
         result = "woken"
         try:
-            delay = math.inf if block.deadline is None else block.deadline - time.monotonic()
-            with trio.move_on_after(max(delay, 0)) as scope:
-                if block.host is None:
-                    await ev.wait()
-                else:
-                    async with trio.open_nursery() as n:
-                        n.start_soon(_cancel_when, ev.wait, n.cancel_scope)
-                        fd, mode = block.host
-                        waiter = trio.lowlevel.wait_readable if mode == "r" else trio.lowlevel.wait_writable
-                        n.start_soon(_cancel_when, lambda: waiter(fd), n.cancel_scope)
-            if scope.cancelled_caught:
-                result = "timeout"
+            if deliverable(cage, thread) or not thread.alive:
+                return "signal" if thread.alive else "woken"
+            if not armed.event.is_set():
+                delay = math.inf if block.deadline is None else block.deadline - time.monotonic()
+                with trio.move_on_after(max(delay, 0)) as scope:
+                    if block.host is None:
+                        await armed.event.wait()
+                    else:
+                        async with trio.open_nursery() as n:
+                            n.start_soon(_cancel_when, armed.event.wait, n.cancel_scope)
+                            fd, mode = block.host
+                            waiter = trio.lowlevel.wait_readable if mode == "r" else trio.lowlevel.wait_writable
+                            n.start_soon(_cancel_when, lambda: waiter(fd), n.cancel_scope)
+                if scope.cancelled_caught:
+                    result = "timeout"
         finally:
-            for q in queues:
-                q.remove(wake)
+            armed.disarm()
         if result != "timeout" and deliverable(cage, thread):
             return "signal"
         return result
@@ -650,6 +809,24 @@ class Server:
         for host in list(self.by_slot):
             if host is not None:
                 self._kill_worker(host)
+
+
+class _Armed:
+    """A parked call's registration on its wait queues (and the cage's signal queue)."""
+
+    __slots__ = ("event", "queues")
+
+    def __init__(self, block: Block, cage: Cage) -> None:
+        self.event = trio.Event()
+        self.queues = (*block.queues, cage.sig_wq)
+        wake = self.event.set
+        for q in self.queues:
+            q.add(wake)
+
+    def disarm(self) -> None:
+        wake = self.event.set
+        for q in self.queues:
+            q.remove(wake)
 
 
 async def _cancel_when(fn: Callable[[], Any], scope: trio.CancelScope) -> None:

@@ -7,6 +7,19 @@ return the result, a ``Block``, or raise ``SyscallError``.
 
 from __future__ import annotations
 
-from kernel.syscalls import sys_fs, sys_io, sys_misc, sys_mman, sys_proc, sys_signal, sys_time
+from kernel.syscalls import (
+    sys_fs,
+    sys_futex,
+    sys_io,
+    sys_misc,
+    sys_mman,
+    sys_pipe,
+    sys_proc,
+    sys_process,
+    sys_signal,
+    sys_sigwait,
+    sys_time,
+)
 
-FAMILIES = (sys_io, sys_fs, sys_proc, sys_time, sys_mman, sys_signal, sys_misc)
+FAMILIES = (sys_io, sys_fs, sys_proc, sys_process, sys_time, sys_mman, sys_signal, sys_sigwait, sys_pipe,
+            sys_futex, sys_misc)
