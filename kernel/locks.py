@@ -113,7 +113,11 @@ def _region(f: OpenFile, whence: int, start: int, length: int) -> tuple[int, int
     if whence == 0:
         base = 0
     elif whence == 1:
-        base = f.offset
+        # The description's position; a host-backed file keeps it in the host fd.
+        try:
+            base = f.seek(0, 1)
+        except SyscallError:
+            base = f.offset
     elif whence == 2:
         base = f.stat().size
     else:
@@ -160,12 +164,14 @@ def fcntl_lock(cage: Cage, f: OpenFile, cmd: int, arg: int) -> int | Block:
         raise SyscallError(Errno.EINVAL)
     if typ not in (F_RDLCK, F_WRLCK, F_UNLCK):
         raise SyscallError(Errno.EINVAL)
+    if typ == F_UNLCK and cmd in (F_GETLK, F_OFD_GETLK):
+        raise SyscallError(Errno.EINVAL)  # Linux fcntl_getlk: only F_RDLCK/F_WRLCK can be asked about
     s, e = _region(f, whence, start, length)
     key = _key(f)
     owner: Owner = ("o", id(f)) if ofd else ("p", cage.pid)
     if cmd in (F_GETLK, F_OFD_GETLK):
         fl = _FILES.get(key)
-        c = _conflict(fl, owner, typ, s, e) if fl is not None and typ != F_UNLCK else None
+        c = _conflict(fl, owner, typ, s, e) if fl is not None else None
         if c is None:
             cage.mem.pack(FLOCK, arg, F_UNLCK, whence, start, length, lpid)
         else:
@@ -175,6 +181,11 @@ def fcntl_lock(cage: Cage, f: OpenFile, cmd: int, arg: int) -> int | Block:
     if typ == F_RDLCK and not f.readable or typ == F_WRLCK and not f.writable:
         raise SyscallError(Errno.EBADF)
     wait = cmd in (F_SETLKW, F_OFD_SETLKW)
+
+    def interrupted(result: int) -> int:
+        # A signal ended the wait: this owner no longer waits (no stale EDEADLK edge).
+        _WAITING.pop(owner, None)
+        return result
 
     def attempt() -> int | Block:
         fl = _FILES.setdefault(key, FileLocks())
@@ -186,7 +197,7 @@ def fcntl_lock(cage: Cage, f: OpenFile, cmd: int, arg: int) -> int | Block:
                 if _deadlock(owner, c.owner):
                     raise SyscallError(Errno.EDEADLK)
                 _WAITING[owner] = key
-                return Block(retry=attempt, queues=(fl.wq,))
+                return Block(retry=attempt, queues=(fl.wq,), on_interrupt=interrupted)
         _WAITING.pop(owner, None)
         _apply(fl, owner, typ, s, e, cage.pid)
         if ofd:
