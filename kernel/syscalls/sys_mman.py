@@ -462,7 +462,8 @@ SYSCALLS = [
     supported("mremap", sys_mremap),
     supported("brk", sys_brk),
     partial("mprotect", sys_mprotect, "protections are recorded, not enforced (wasm memory)"),
-    supported("madvise", sys_madvise),
+    partial("madvise", sys_madvise, "DONTNEED/FREE/REMOVE zero anonymous memory; private file mappings keep "
+            "their bytes (Linux re-reads the file)"),
     partial("msync", sys_msync, "shared file mappings are written back; not coherent with write(2)"),
     partial("mlock", sys_mlock, "validated; memory is always resident"),
     partial("munlock", sys_mlock, "validated; memory is always resident"),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from kernel.block import Block
 from kernel.errors import SyscallError
-from kernel.table import supported
+from kernel.table import partial, supported
 
 if TYPE_CHECKING:
     from kernel.cage import Cage
@@ -160,10 +160,10 @@ def sys_clock_nanosleep(cage: Cage, clk: int, flags: int, req: int, rem: int, *_
 
 
 SYSCALLS = [
-    supported("clock_gettime", sys_clock_gettime),
+    partial("clock_gettime", sys_clock_gettime, "CPU-time clocks count the worker process in clock ticks"),
     supported("clock_getres", sys_clock_getres),
     supported("gettimeofday", sys_gettimeofday),
     supported("time", sys_time),
     supported("nanosleep", sys_nanosleep),
-    supported("clock_nanosleep", sys_clock_nanosleep),
+    partial("clock_nanosleep", sys_clock_nanosleep, "sleeping on CPU-time clocks is EOPNOTSUPP"),
 ]
