@@ -133,8 +133,10 @@ def sys_mmap(cage: Cage, addr: int, length: int, prot: int, flags: int, fd: int,
     typ = flags & MAP_TYPE
     if length == 0:
         raise SyscallError(Errno.EINVAL)
-    if typ not in (MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE) or (f is None and typ == MAP_SHARED_VALIDATE):
+    if typ not in (MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE):
         raise SyscallError(Errno.EINVAL)
+    if f is None and typ == MAP_SHARED_VALIDATE:
+        raise SyscallError(Errno.EINVAL)  # anonymous mappings have no SHARED_VALIDATE case
     size = page_up(length)
     vm = cage.vm
     if size > vm.mem_max:
