@@ -22,9 +22,11 @@ the kernel process's.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat as _stat
-from typing import Final
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
 
 from abi.errno import Errno
 from kernel._unsafe import HAVE_OPENAT2, RESOLVE_BENEATH, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, openat2, renameat2
@@ -51,6 +53,23 @@ class HostInode:
 
     def __repr__(self) -> str:
         return f"<HostInode {self.rel!r}>"
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _host_errors(fn: _F) -> _F:
+    """Report host failures as ``SyscallError`` so the generic layer's ``except
+    SyscallError`` (ENOENT from a lookup, EEXIST...) sees them like memfs's."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kw: Any) -> Any:
+        try:
+            return fn(*args, **kw)
+        except OSError as e:
+            raise SyscallError(e.errno or Errno.EIO) from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _split(rel: bytes) -> tuple[bytes, bytes]:
@@ -112,6 +131,7 @@ class HostFs:
     def root(self) -> HostInode:
         return self._root
 
+    @_host_errors
     def getattr(self, i: HostInode) -> StatResult:
         st = self._lstat(i.rel)
         i.mode, i.uid, i.gid = st.st_mode, st.st_uid, st.st_gid
@@ -120,11 +140,13 @@ class HostFs:
                           blocks=st.st_blocks, atime_ns=st.st_atime_ns, mtime_ns=st.st_mtime_ns,
                           ctime_ns=st.st_ctime_ns)
 
+    @_host_errors
     def lookup(self, d: HostInode, name: bytes) -> HostInode:
         if d.mode & S_IFMT != S_IFDIR:
             raise SyscallError(Errno.ENOTDIR)
         return self._inode(self._child(d, name))
 
+    @_host_errors
     def parent(self, d: HostInode) -> HostInode | None:
         if not d.rel:
             return None
@@ -137,6 +159,7 @@ class HostFs:
         if self.readonly:
             raise SyscallError(Errno.EROFS)
 
+    @_host_errors
     def create(self, d: HostInode, name: bytes, mode: int, uid: int, gid: int, rdev: int = 0) -> HostInode:
         self._ro()
         pfd = self._open_dir(d.rel)
@@ -145,22 +168,39 @@ class HostFs:
             if kind in (0, _stat.S_IFREG):
                 fd = os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC,
                              mode & 0o7777, dir_fd=pfd)
-                os.close(fd)
+                try:
+                    # The guest already applied its umask; the kernel process's must not apply again.
+                    os.fchmod(fd, mode & 0o7777)
+                finally:
+                    os.close(fd)
             else:
                 os.mknod(name, mode, rdev, dir_fd=pfd)
+                self._chmod_new(pfd, name, mode)
         finally:
             os.close(pfd)
         return self._inode(self._child(d, name))
 
+    @_host_errors
     def mkdir(self, d: HostInode, name: bytes, mode: int, uid: int, gid: int) -> HostInode:
         self._ro()
         pfd = self._open_dir(d.rel)
         try:
             os.mkdir(name, mode & 0o7777, dir_fd=pfd)
+            self._chmod_new(pfd, name, mode)
         finally:
             os.close(pfd)
         return self._inode(self._child(d, name))
 
+    @staticmethod
+    def _chmod_new(pfd: int, name: bytes, mode: int) -> None:
+        """Give a just-created object exactly ``mode`` (the host umask trimmed it)."""
+        fd = os.open(name, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=pfd)
+        try:
+            os.chmod(f"/proc/self/fd/{fd}", mode & 0o7777)
+        finally:
+            os.close(fd)
+
+    @_host_errors
     def symlink(self, d: HostInode, name: bytes, target: bytes, uid: int, gid: int) -> HostInode:
         self._ro()
         pfd = self._open_dir(d.rel)
@@ -170,6 +210,7 @@ class HostFs:
             os.close(pfd)
         return self._inode(self._child(d, name))
 
+    @_host_errors
     def link(self, d: HostInode, name: bytes, i: HostInode) -> None:
         self._ro()
         spfd, sname = self._parent_fd(i.rel)
@@ -182,6 +223,7 @@ class HostFs:
         finally:
             os.close(spfd)
 
+    @_host_errors
     def unlink(self, d: HostInode, name: bytes) -> None:
         self._ro()
         pfd = self._open_dir(d.rel)
@@ -190,6 +232,7 @@ class HostFs:
         finally:
             os.close(pfd)
 
+    @_host_errors
     def rmdir(self, d: HostInode, name: bytes) -> None:
         self._ro()
         pfd = self._open_dir(d.rel)
@@ -198,6 +241,7 @@ class HostFs:
         finally:
             os.close(pfd)
 
+    @_host_errors
     def rename(self, sd: HostInode, sname: bytes, dd: HostInode, dname: bytes, flags: int = 0) -> None:
         self._ro()
         spfd = self._open_dir(sd.rel)
@@ -210,6 +254,7 @@ class HostFs:
         finally:
             os.close(spfd)
 
+    @_host_errors
     def readlink(self, i: HostInode) -> bytes:
         pfd, name = self._parent_fd(i.rel)
         try:
@@ -221,6 +266,7 @@ class HostFs:
         finally:
             os.close(pfd)
 
+    @_host_errors
     def readdir(self, d: HostInode) -> list[tuple[bytes, int, int]]:
         fd = self._open_dir(d.rel)
         try:
@@ -246,6 +292,7 @@ class HostFs:
         finally:
             os.close(pfd)
 
+    @_host_errors
     def setattr(self, i: HostInode, *, mode: int | None = None, uid: int | None = None, gid: int | None = None,
                 atime_ns: int | None = None, mtime_ns: int | None = None) -> None:
         self._ro()
@@ -263,9 +310,12 @@ class HostFs:
                 a = st.st_atime_ns if atime_ns is None else atime_ns
                 m = st.st_mtime_ns if mtime_ns is None else mtime_ns
                 os.utime(proc, ns=(a, m))
+            st = os.fstat(fd) if not _stat.S_ISLNK(i.mode) else self._lstat(i.rel)
+            i.mode, i.uid, i.gid = st.st_mode, st.st_uid, st.st_gid  # permission checks read these
         finally:
             os.close(fd)
 
+    @_host_errors
     def truncate(self, i: HostInode, size: int) -> None:
         self._ro()
         pfd, name = self._parent_fd(i.rel)
@@ -278,6 +328,7 @@ class HostFs:
         finally:
             os.close(fd)
 
+    @_host_errors
     def open(self, i: HostInode, flags: int) -> OpenFile:
         kind = i.mode & S_IFMT
         if kind == S_IFDIR:
@@ -294,6 +345,7 @@ class HostFs:
             os.close(pfd)
         return HostFdFile(fd, flags, fs=self, inode=i)
 
+    @_host_errors
     def statfs(self) -> StatfsResult:
         s = os.statvfs(f"/proc/self/fd/{self.rootfd}")
         return StatfsResult(f_type=self.magic, f_bsize=s.f_bsize, f_blocks=s.f_blocks, f_bfree=s.f_bfree,
@@ -316,13 +368,18 @@ class HostDir(OpenFile):
         raise SyscallError(Errno.EISDIR)
 
     def seek(self, offset: int, whence: int) -> int:
-        if whence != 0 or offset < 0:
+        if whence == os.SEEK_CUR:
+            offset += self.offset
+        elif whence != os.SEEK_SET:
+            raise SyscallError(Errno.EINVAL)
+        if offset < 0 or offset > (1 << 63) - 1:
             raise SyscallError(Errno.EINVAL)
         if offset == 0:
             self.snapshot = None
         self.offset = offset
         return offset
 
+    @_host_errors
     def getdents(self, size: int) -> list[tuple[bytes, int, int, int]]:
         if self.snapshot is None or self.offset == 0:
             self.snapshot = self.fs.readdir(self.inode)  # type: ignore[union-attr]
