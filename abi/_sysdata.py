@@ -212,7 +212,7 @@ SYSCALLS_RAW: tuple[tuple[int, str, str | None, str | None], ...] = (
     (198, 'lremovexattr', None, None),
     (199, 'fremovexattr', None, None),
     (200, 'tkill', 'ii', 'tkill'),
-    (201, 'time', None, None),
+    (201, 'time', 'p', None),
     (202, 'futex', 'piippi', 'futex'),
     (203, 'sched_setaffinity', 'iup', None),
     (204, 'sched_getaffinity', 'iup', 'sched_getaffinity'),

@@ -78,6 +78,7 @@ class Host(Protocol):
     def start_exec(self, cage: Cage, wasm: bytes) -> None: ...
     def start_thread(self, cage: Cage, thread: Thread) -> None: ...
     def thread_exited(self, cage: Cage, thread: Thread) -> None: ...
+    def job_control(self, cage: Cage, *, stop: bool) -> None: ...
 
 
 class Kernel:
@@ -180,6 +181,9 @@ class Kernel:
         cage.wait_status = wait_status
         for t in cage.threads.values():
             t.alive = False
+        from kernel.syscalls.sys_mman import release_mappings
+
+        release_mappings(cage)  # shared file mappings are written back while memory is attached
         cage.fds.close_all()
         locks.on_exit(cage.pid)
         cage.mem.close()
@@ -276,6 +280,7 @@ class Kernel:
                 cage.state = CageState.RUNNING
                 cage.wait_status = W_CONTINUED
                 cage.stop_reported = False
+                self.host.job_control(cage, stop=False)
                 if parent is not None:
                     parent.child_wq.notify()
                 cage.sig_wq.notify()
@@ -283,11 +288,11 @@ class Kernel:
         cage.sig.pending &= ~sigbit(SIGCONT)
         if sig != SIGSTOP and cage.sig.actions[sig].handler != SIG_DFL:
             return
-        if cage.state is CageState.RUNNING:
+        if cage.state in (CageState.RUNNING, CageState.STARTING):
             cage.state = CageState.STOPPED
             cage.wait_status = W_STOPCODE(sig)
             cage.stop_reported = False
-            self.host.signal_pending(cage)
+            self.host.job_control(cage, stop=True)
             if parent is not None:
                 if not parent.sig.actions[SIGCHLD].flags & 1:  # SA_NOCLDSTOP
                     self.send_signal(parent, SIGCHLD)
@@ -330,6 +335,9 @@ class Kernel:
                 t.alive = False
                 cage.threads.pop(t.tid, None)
                 self.tids.pop(t.tid, None)
+        from kernel.syscalls.sys_mman import release_mappings
+
+        release_mappings(cage)  # the old program's shared file mappings are written back
         cage.fds.close_on_exec()
         cage.sig.reset_for_exec()
         cage.thread.saved_mask = None

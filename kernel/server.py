@@ -291,6 +291,15 @@ class Server:
         host.channels.append(ch)
         socket.send_fds(host.ctl, [encode_ctl(Ctl.CHANNEL, index, thread.tid)], [efd])
 
+    def job_control(self, cage: Cage, *, stop: bool) -> None:
+        """A stopped cage's worker is really stopped (SIGSTOP), and continued (SIGCONT)."""
+        host: CageHost | None = cage.host
+        if host is not None and host.pid and not host.killed:
+            try:
+                os.kill(host.pid, signal.SIGSTOP if stop else signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+
     def thread_exited(self, cage: Cage, thread: Thread) -> None:
         """The channel is dropped after the exiting call's reply (see _handle)."""
 
@@ -446,6 +455,8 @@ class Server:
             if cage.state is CageState.STARTING:
                 cage.state = CageState.RUNNING
             host.ctl.send(encode_ctl(Ctl.GO))
+            if cage.state is CageState.STOPPED:
+                self.job_control(cage, stop=True)  # stopped before its worker was known
         elif tag is Ctl.TRAP:
             host.trap = (str(items[0]), int(items[1]))
             for fd in fds:

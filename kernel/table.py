@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Union
+from typing import TYPE_CHECKING, Union
 
 from abi import sysno
 
@@ -71,12 +71,26 @@ def _build() -> dict[int, Syscall]:
     return table
 
 
-TABLE: Final[dict[int, Syscall]] = _build()
+_TABLE: dict[int, Syscall] | None = None
+
+
+def get_table() -> dict[int, Syscall]:
+    """The merged table, built on first use (family modules import this module)."""
+    global _TABLE
+    if _TABLE is None:
+        _TABLE = _build()
+    return _TABLE
+
+
+def __getattr__(name: str) -> object:
+    if name == "TABLE":
+        return get_table()
+    raise AttributeError(name)
 
 
 def builtin_handlers() -> list[Handler | None]:
     out: list[Handler | None] = [None] * (sysno.MAX_SYSNO + 1)
-    for s in TABLE.values():
+    for s in get_table().values():
         out[s.nr] = s.fn
     return out
 

@@ -390,8 +390,6 @@ async def test_brk_grows_shrinks_and_stops_at_mappings(build_c):
     assert r.exit_code == 0, r.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="kernel/kernel.py Kernel.exit_cage closes the memory without calling "
-                   "sys_mman.release_mappings: shared file mappings are not written back at exit")
 async def test_shared_file_mapping_is_written_back_at_exit(build_c, warden):
     writer = build_c(PRELUDE + r'''
     int main(int argc, char **argv) {
