@@ -87,13 +87,15 @@ class OpenFile:
 
     # --- access mode -------------------------------------------------------------
 
+    # Access mode 3 (O_ACCMODE) opens for neither reading nor writing (Linux: ioctl-only).
+
     @property
     def readable(self) -> bool:
-        return (self.flags & O_ACCMODE) != O_WRONLY and not self.flags & O_PATH
+        return (self.flags & O_ACCMODE) in (O_RDONLY, O_RDWR) and not self.flags & O_PATH
 
     @property
     def writable(self) -> bool:
-        return (self.flags & O_ACCMODE) != O_RDONLY and not self.flags & O_PATH
+        return (self.flags & O_ACCMODE) in (O_WRONLY, O_RDWR) and not self.flags & O_PATH
 
     # --- data ----------------------------------------------------------------------
 

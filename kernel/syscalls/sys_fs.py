@@ -602,9 +602,8 @@ def sys_unlinkat(cage: Cage, dirfd: int, path: int, flags: int, *_: int) -> int:
 
 def sys_getdents64(cage: Cage, fd: int, dirp: int, count: int, *_: int) -> int:
     """Implements getdents64(2)."""
-    f = cage.fds.get(fd)
-    if f.flags & O_PATH:
-        raise SyscallError(Errno.EBADF)
+    f = _fd_nopath(cage, fd)
+    count &= 0xFFFFFFFF  # unsigned int in Linux
     entries = f.getdents(count)
     out = bytearray()
     last = f.offset
@@ -818,6 +817,10 @@ def sys_readlinkat(cage: Cage, dirfd: int, path: int, buf: int, size: int, *_: i
 
 
 def _mknod(cage: Cage, dirfd: int, path: int, mode: int, dev: int) -> int:
+    # Linux do_mknodat order: the path (EFAULT), the type (may_mknod: EPERM for a
+    # directory, EINVAL for garbage), EEXIST, a trailing slash (ENOENT), EACCES,
+    # then devices need privilege (EPERM).
+    p = _path(cage, path)
     kind = mode & S_IFMT
     if kind == 0:
         kind = S_IFREG
@@ -825,9 +828,6 @@ def _mknod(cage: Cage, dirfd: int, path: int, mode: int, dev: int) -> int:
         raise SyscallError(Errno.EPERM)
     if kind not in (S_IFREG, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK):
         raise SyscallError(Errno.EINVAL)
-    if kind in (S_IFCHR, S_IFBLK) and cage.creds.euid != 0:
-        raise SyscallError(Errno.EPERM)
-    p = _path(cage, path)
     d, name, trailing = parent_at(cage, dirfd, p)
     if name in (b".", b".."):
         raise SyscallError(Errno.EEXIST)
@@ -839,7 +839,11 @@ def _mknod(cage: Cage, dirfd: int, path: int, mode: int, dev: int) -> int:
             raise
     else:
         raise SyscallError(Errno.EEXIST)
+    if trailing:
+        raise SyscallError(Errno.ENOENT)
     vfs.check_writable_dir(cage.creds, d)
+    if kind in (S_IFCHR, S_IFBLK) and cage.creds.euid != 0:
+        raise SyscallError(Errno.EPERM)
     uid, gid, perm = _new_owner(cage, d, mode, is_dir=False)
     rdev = dev if kind in (S_IFCHR, S_IFBLK) else 0
     d.fs.create(d.inode, name, kind | perm, uid, gid, rdev)

@@ -257,7 +257,9 @@ def sys_close_range(cage: Cage, first: int, last: int, flags: int, *_: int) -> i
         if flags & 0x4:
             cage.fds.set_cloexec(fd, True)
         else:
+            f = cage.fds.files[fd]
             cage.fds.close(fd)
+            locks.on_close(cage.pid, f)  # a close is a close: the process's record locks go
     return 0
 
 

@@ -215,7 +215,11 @@ class SynthDir(OpenFile):
         raise SyscallError(Errno.EISDIR)
 
     def seek(self, offset: int, whence: int) -> int:
-        if whence != 0 or offset < 0:
+        if whence == 1:
+            offset += self.offset
+        elif whence != 0:
+            raise SyscallError(Errno.EINVAL)
+        if offset < 0 or offset > (1 << 63) - 1:
             raise SyscallError(Errno.EINVAL)
         if offset == 0:
             self.snapshot = None

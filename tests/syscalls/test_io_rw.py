@@ -65,6 +65,14 @@ int main(int argc, char **argv) {
     check_eq(wali_pwrite64(ro, "x", 1, 0), -EBADF, "pwrite to O_RDONLY");
     check_eq(wali_pread64(wo, buf, 1, 0), -EBADF, "pread from O_WRONLY");
 
+    /* Access mode 3 opens for neither reading nor writing. */
+    int n3 = (int)wali_open("/tmp/f", 3, 0);
+    check(n3 >= 0, "open with O_ACCMODE");
+    check_eq(wali_read(n3, buf, 1), -EBADF, "not readable");
+    check_eq(wali_write(n3, "x", 1), -EBADF, "not writable");
+    check_eq(wali_fcntl(n3, F_GETFL, 0) & O_ACCMODE, 3, "F_GETFL reports it");
+    check_eq(wali_close(n3), 0, "close");
+
     /* Closed and invalid descriptors. */
     check_eq(wali_close(wo), 0, "close");
     check_eq(wali_close(wo), -EBADF, "double close");

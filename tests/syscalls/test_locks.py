@@ -177,6 +177,10 @@ async def test_flock_released_when_the_holder_exits(warden, build_c):
 
 ERRORS_C = r'''
 #include "walilib.h"
+#ifndef WALI_NATIVE
+__attribute__((import_module("wali"), import_name("SYS_close_range")))
+int64_t wali_close_range(uint32_t first, uint32_t last, uint32_t flags);
+#endif
 WALI_MAIN
 #define F_RDLCK 0
 #define F_WRLCK 1
@@ -225,6 +229,13 @@ int main(int argc, char **argv) {
     b = (int)wali_open("/tmp/lk2", O_RDWR, 0);
     check_eq(lk(b, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 10), 0, "...so [0,10) is free");
     check_eq(lk(b, F_OFD_SETLK, F_WRLCK, SEEK_SET, 100, 1), -EAGAIN, "...but not the OFD lock");
+    int c = (int)wali_open("/tmp/lk3", O_CREAT | O_RDWR, 0644);
+    int c2 = (int)wali_open("/tmp/lk3", O_RDWR, 0);
+    int c3 = (int)wali_open("/tmp/lk3", O_RDWR, 0);
+    check_eq(lk(c, F_SETLK, F_WRLCK, SEEK_SET, 0, 10), 0, "POSIX lock on lk3");
+    check_eq(lk(c3, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 10), -EAGAIN, "held");
+    check_eq(wali_close_range((uint32_t)c2, (uint32_t)c2, 0), 0, "close_range another fd of lk3");
+    check_eq(lk(c3, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 10), 0, "close_range dropped the POSIX lock");
     check_eq(wali_flock(rw, 3), -EINVAL, "flock with LOCK_SH|LOCK_EX");
     check_eq(wali_flock(rw, 0), -EINVAL, "flock with no operation");
     check_eq(wali_flock(99, 2), -EBADF, "flock on a closed fd");
