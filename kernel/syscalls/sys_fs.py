@@ -620,6 +620,56 @@ def sys_getdents64(cage: Cage, fd: int, dirp: int, count: int, *_: int) -> int:
     return len(out)
 
 
+_DIRENT_OLD = struct.Struct("<QQH")  # struct linux_dirent: d_ino, d_off, d_reclen; name; pad; d_type
+
+
+def sys_getdents(cage: Cage, fd: int, dirp: int, count: int, *_: int) -> int:
+    """Implements getdents(2), the old record layout (d_type in the last byte of the record)."""
+    f = _fd_nopath(cage, fd)
+    entries = f.getdents(count)
+    out = bytearray()
+    last = f.offset
+    for name, ino, dtype, nxt in entries:
+        reclen = (_DIRENT_OLD.size + len(name) + 2 + 7) & ~7
+        rec = bytearray(reclen)
+        _DIRENT_OLD.pack_into(rec, 0, ino, nxt, reclen)
+        rec[_DIRENT_OLD.size:_DIRENT_OLD.size + len(name)] = name
+        rec[-1] = dtype
+        if len(out) + reclen > count:
+            if not out:
+                raise SyscallError(Errno.EINVAL)
+            break
+        out += rec
+        last = nxt
+    cage.mem.write(dirp, out)
+    f.offset = last
+    return len(out)
+
+
+def sys_readahead(cage: Cage, fd: int, offset: int, count: int, *_: int) -> int:
+    """Implements readahead(2): validated; the data is already in memory (or the host's cache)."""
+    f = cage.fds.get(fd)
+    if not f.readable:
+        raise SyscallError(Errno.EBADF)
+    loc = f.loc
+    if not isinstance(loc, Loc) or loc.mode & S_IFMT != S_IFREG:
+        raise SyscallError(Errno.EINVAL)
+    return 0
+
+
+def sys_sync_file_range(cage: Cage, fd: int, offset: int, nbytes: int, flags: int, *_: int) -> int:
+    """Implements sync_file_range(2): validated, then like fdatasync for the whole file."""
+    if flags & ~0x7:
+        raise SyscallError(Errno.EINVAL)
+    if offset < 0 or nbytes < 0 or offset + nbytes > (1 << 63) - 1:
+        raise SyscallError(Errno.EINVAL)
+    f = _fd_nopath(cage, fd)
+    loc = f.loc
+    if not isinstance(loc, Loc) or loc.mode & S_IFMT not in (S_IFREG, S_IFDIR, S_IFBLK, S_IFLNK):
+        raise SyscallError(Errno.ESPIPE)
+    return 0
+
+
 # --- rename and links ------------------------------------------------------------------------------
 
 
@@ -1196,6 +1246,9 @@ SYSCALLS = [
     supported("unlink", sys_unlink),
     supported("unlinkat", sys_unlinkat),
     supported("getdents64", sys_getdents64),
+    supported("getdents", sys_getdents),
+    partial("readahead", sys_readahead, "validated; nothing to prefetch"),
+    partial("sync_file_range", sys_sync_file_range, "validated; data is written through"),
     supported("rename", sys_rename),
     supported("renameat", sys_renameat),
     partial("renameat2", sys_renameat2, "RENAME_WHITEOUT is EINVAL"),

@@ -16,7 +16,7 @@ from abi.errno import Errno
 from abi.structs import iovec_array
 from kernel import locks
 from kernel.errors import SyscallError
-from kernel.file import O_NONBLOCK, O_PATH, SETFL_MASK, OpenFile
+from kernel.file import O_APPEND, O_NONBLOCK, O_PATH, SETFL_MASK, OpenFile
 from kernel.table import partial, supported
 
 if TYPE_CHECKING:
@@ -224,6 +224,155 @@ def _writev(cage: Cage, f: OpenFile, views: list[memoryview], offset: int | None
     return f.write_from(cage, data) if offset is None else f.pwrite_from(data, offset)
 
 
+RWF_HIPRI: Final = 0x01
+RWF_DSYNC: Final = 0x02
+RWF_SYNC: Final = 0x04
+RWF_NOWAIT: Final = 0x08
+RWF_APPEND: Final = 0x10
+#: The RWF_* flags supported here (I/O is synchronous anyway). RWF_NOWAIT is
+#: EOPNOTSUPP, as on tmpfs, which cannot promise not to block.
+_RWF_KNOWN: Final = RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_APPEND
+
+
+def sys_preadv2(cage: Cage, fd: int, iov: int, iovcnt: int, pos_l: int, pos_h: int, flags: int,
+                *_: int) -> int | Block:
+    """Implements preadv2(2): offset -1 means the file position (like readv)."""
+    f = _readable(cage, fd)
+    if pos_l < -1:
+        raise SyscallError(Errno.EINVAL)
+    if flags & ~_RWF_KNOWN:
+        raise SyscallError(Errno.EOPNOTSUPP)
+    return _readv(cage, f, _iovecs(cage, iov, iovcnt), None if pos_l == -1 else pos_l)
+
+
+def sys_pwritev2(cage: Cage, fd: int, iov: int, iovcnt: int, pos_l: int, pos_h: int, flags: int,
+                 *_: int) -> int | Block:
+    """Implements pwritev2(2): offset -1 means the file position; RWF_APPEND appends."""
+    f = _writable(cage, fd)
+    if pos_l < -1:
+        raise SyscallError(Errno.EINVAL)
+    if flags & ~_RWF_KNOWN:
+        raise SyscallError(Errno.EOPNOTSUPP)
+    views = _iovecs(cage, iov, iovcnt)
+    if flags & RWF_APPEND:
+        if pos_l != -1:
+            return _writev(cage, f, views, f.stat().size)  # the file position stays
+        saved = f.flags
+        f.flags |= O_APPEND
+        try:
+            return _writev(cage, f, views, None)
+        finally:
+            f.flags = saved
+    return _writev(cage, f, views, None if pos_l == -1 else pos_l)
+
+
+# --- copies between descriptors ---------------------------------------------------------------
+
+_COPY_CHUNK: Final = 1 << 16
+
+
+def _position(f: OpenFile) -> int:
+    """The file position of a seekable description (a host file keeps it in the host fd)."""
+    return f.seek(0, 1)
+
+
+def _copy(cage: Cage, src: OpenFile, dst: OpenFile, src_pos: int, dst_pos: int | None, count: int) -> tuple[
+        int, Block | None]:
+    """Copy up to ``count`` bytes from ``src`` at ``src_pos`` to ``dst`` (at ``dst_pos``, or
+    through its file position when None). Returns (bytes copied, a Block if the first
+    write would block)."""
+    done = 0
+    while done < count:
+        buf = bytearray(min(_COPY_CHUNK, count - done))
+        n = src.pread_into(memoryview(buf), src_pos + done)
+        if n <= 0:
+            break
+        data = memoryview(buf)[:n]
+        w = dst.write_from(cage, data) if dst_pos is None else dst.pwrite_from(data, dst_pos + done)
+        if type(w) is not int:
+            return done, (w if done == 0 else None)  # type: ignore[return-value]
+        done += w  # type: ignore[operator]
+        if w < n:  # type: ignore[operator]
+            break
+    return done, None
+
+
+def sys_sendfile(cage: Cage, out_fd: int, in_fd: int, offset_p: int, count: int, *_: int) -> int | Block:
+    """Implements sendfile(2): from a seekable file to any writable descriptor."""
+    src = _readable(cage, in_fd)
+    dst = _writable(cage, out_fd)
+    if dst.flags & O_APPEND:
+        raise SyscallError(Errno.EINVAL)
+    pos = cage.mem.i64(offset_p) if offset_p else None
+    if pos is not None and pos < 0:
+        raise SyscallError(Errno.EINVAL)
+    count = min(count, MAX_RW_COUNT)
+    try:
+        start = pos if pos is not None else _position(src)
+    except SyscallError as e:
+        if e.errno == Errno.ESPIPE:
+            raise SyscallError(Errno.EINVAL) from None  # in_fd must support random access
+        raise
+    try:
+        done, block = _copy(cage, src, dst, start, None, count)
+    except SyscallError as e:
+        if e.errno in (Errno.ESPIPE, Errno.EISDIR):
+            raise SyscallError(Errno.EINVAL) from None
+        raise
+    if block is not None:
+        # Nothing was consumed: once the output drains, the whole call starts again.
+        block.retry = lambda: sys_sendfile(cage, out_fd, in_fd, offset_p, count)
+        return block
+    if pos is not None:
+        cage.mem.put_i64(offset_p, start + done)
+    else:
+        src.seek(start + done, 0)
+    return done
+
+
+def sys_copy_file_range(cage: Cage, fd_in: int, off_in_p: int, fd_out: int, off_out_p: int, length: int,
+                        flags: int, *_: int) -> int:
+    """Implements copy_file_range(2) between regular files of one filesystem type."""
+    from kernel.vfs.types import S_IFDIR, S_IFMT, S_IFREG
+
+    if flags:
+        raise SyscallError(Errno.EINVAL)
+    src = _readable(cage, fd_in)
+    dst = _writable(cage, fd_out)
+    if dst.flags & O_APPEND:
+        raise SyscallError(Errno.EBADF)
+    kin, kout = src.stat().mode & S_IFMT, dst.stat().mode & S_IFMT
+    if S_IFDIR in (kin, kout):
+        raise SyscallError(Errno.EISDIR)
+    if kin != S_IFREG or kout != S_IFREG:
+        raise SyscallError(Errno.EINVAL)
+    off_in = cage.mem.i64(off_in_p) if off_in_p else None
+    off_out = cage.mem.i64(off_out_p) if off_out_p else None
+    if (off_in is not None and off_in < 0) or (off_out is not None and off_out < 0):
+        raise SyscallError(Errno.EOVERFLOW)  # Linux: pos + count wraps as unsigned
+    if type(src.fs) is not type(dst.fs):
+        raise SyscallError(Errno.EXDEV)
+    pin = off_in if off_in is not None else _position(src)
+    pout = off_out if off_out is not None else _position(dst)
+    length = min(length, MAX_RW_COUNT)
+    same = src.fs is dst.fs and src.inode is not None and dst.inode is not None and (
+        src.inode.ino == dst.inode.ino)
+    if same and pin < pout + length and pout < pin + length:
+        raise SyscallError(Errno.EINVAL)  # overlapping ranges of one file
+    if length == 0:
+        return 0
+    done, _block = _copy(cage, src, dst, pin, pout, length)
+    if off_in is not None:
+        cage.mem.put_i64(off_in_p, pin + done)
+    else:
+        src.seek(pin + done, 0)
+    if off_out is not None:
+        cage.mem.put_i64(off_out_p, pout + done)
+    else:
+        dst.seek(pout + done, 0)
+    return done
+
+
 # --- positioning and descriptors -------------------------------------------------------------
 
 
@@ -373,6 +522,10 @@ SYSCALLS = [
     supported("writev", sys_writev),
     supported("preadv", sys_preadv),
     supported("pwritev", sys_pwritev),
+    partial("preadv2", sys_preadv2, "RWF_HIPRI/DSYNC/SYNC accepted (I/O is synchronous); others EOPNOTSUPP"),
+    partial("pwritev2", sys_pwritev2, "RWF_APPEND honoured; HIPRI/DSYNC/SYNC accepted; others EOPNOTSUPP"),
+    partial("sendfile", sys_sendfile, "input must support positional reads (files, devices)"),
+    partial("copy_file_range", sys_copy_file_range, "regular files of one filesystem type; a plain copy"),
     supported("lseek", sys_lseek),
     supported("close", sys_close),
     supported("close_range", sys_close_range),
