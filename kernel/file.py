@@ -210,6 +210,24 @@ class HostFdFile(OpenFile):
             cage.kernel.signals.send_pipe_signal(cage)
             raise SyscallError(Errno.EPIPE) from None
 
+    def reopen(self, flags: int) -> HostFdFile:
+        """A new description of the same host object (open of /proc/self/fd/N, /dev/stdin).
+
+        The host reopens it through its own /proc, with the host's permission checks.
+        The new description is private, so a pipe or tty may be made non-blocking.
+        """
+        hflags = (flags & (O_ACCMODE | O_APPEND | os.O_TRUNC)) | os.O_CLOEXEC | os.O_NOCTTY
+        fd = os.open(f"/proc/self/fd/{self.hostfd}", hflags)
+        try:
+            st = os.fstat(fd)
+            if not (_stat.S_ISREG(st.st_mode) or _stat.S_ISBLK(st.st_mode)):
+                os.set_blocking(fd, False)
+            return HostFdFile(fd, flags & ~(os.O_CREAT | os.O_EXCL | os.O_TRUNC), path=self.path,
+                              fs=self.fs, inode=self.inode)
+        except BaseException:
+            os.close(fd)
+            raise
+
     def pread_into(self, buf: memoryview, offset: int) -> int:
         if self.waits_on_host:
             raise SyscallError(Errno.ESPIPE)

@@ -202,13 +202,17 @@ def do_open(cage: Cage, dirfd: int, path: bytes, flags: int, mode: int) -> OpenF
         want = (R_OK if acc != O_WRONLY else 0) | (W_OK if acc != O_RDONLY or flags & O_TRUNC else 0)
         if kind == S_IFDIR and want & W_OK:
             raise SyscallError(Errno.EISDIR)
-        if want & W_OK and loc.mount.readonly and kind in (S_IFREG, S_IFDIR):
+        # (A reopen node of /proc/<pid>/fd/N stands for an object on another filesystem.)
+        if (want & W_OK and loc.mount.readonly and kind in (S_IFREG, S_IFDIR)
+                and getattr(loc.inode, "statf", None) is None):
             raise SyscallError(Errno.EROFS)
         if want and not may_access(creds, loc.inode, want):
             raise SyscallError(Errno.EACCES)
         if flags & O_NOATIME and creds.fsuid not in (0, loc.inode.uid):
             raise SyscallError(Errno.EPERM)
-    if kind in (S_IFCHR, S_IFBLK) and not isinstance(loc.fs, _synthetic_types()):
+    if isinstance(loc.fs, _synthetic_types()):
+        f = loc.fs.open(loc.inode, flags)  # devices, /proc files, reopened fds: the node decides
+    elif kind in (S_IFCHR, S_IFBLK):
         from kernel.vfs.devfs import device_file
 
         f = device_file(loc.fs.getattr(loc.inode).rdev, flags, fs=loc.fs, inode=loc.inode)
@@ -467,7 +471,10 @@ def sys_chdir(cage: Cage, path: int, *_: int) -> int:
 
 def sys_fchdir(cage: Cage, fd: int, *_: int) -> int:
     """Implements fchdir(2)."""
-    return _chdir_to(cage, _fd_loc(cage, fd))
+    loc = cage.fds.get(fd).loc
+    if not isinstance(loc, Loc):
+        raise SyscallError(Errno.ENOTDIR)  # a pipe, socket or other anonymous object
+    return _chdir_to(cage, loc)
 
 
 def sys_chroot(cage: Cage, path: int, *_: int) -> int:

@@ -18,14 +18,41 @@ from typing import TYPE_CHECKING
 from abi.errno import Errno
 from kernel.errors import SyscallError
 from kernel.vfs.synth import SNode, SynthFs, sdir, sfile, slink
+from kernel.vfs.vfs import Loc
 
 if TYPE_CHECKING:
     from kernel.cage import Cage
+    from kernel.file import OpenFile
     from kernel.kernel import Kernel
 
 __all__ = ["PROC_MAGIC", "make_procfs"]
 
 PROC_MAGIC = 0x9FA0
+
+
+def _fd_magic(f: OpenFile) -> Callable[[Loc], Loc]:
+    """Where walking through /proc/<pid>/fd/N leads: the open file's own location (even
+    once unlinked), or, for an object without one (host stdio, pipes...), a node whose
+    open reopens the object (``OpenFile.reopen``), as Linux reopens through the fd."""
+
+    def jump(link: Loc) -> Loc:
+        loc = f.loc
+        if isinstance(loc, Loc):
+            return loc
+        st = f.stat()
+
+        def opener(node: SNode, flags: int) -> OpenFile:
+            reopen = getattr(f, "reopen", None)
+            if reopen is None:
+                raise SyscallError(Errno.ENXIO)
+            return reopen(flags)  # type: ignore[no-any-return]
+
+        node = SNode(st.mode, opener=opener, statf=f.stat, uid=st.uid, gid=st.gid, rdev=st.rdev)
+        node.ino = st.ino
+        node.fs = link.fs  # type: ignore[assignment]
+        return Loc(link.mount, node)
+
+    return jump
 
 
 def make_procfs(get_kernel: Callable[[], Kernel], *, dev: int) -> SynthFs:
@@ -52,7 +79,7 @@ def make_procfs(get_kernel: Callable[[], Kernel], *, dev: int) -> SynthFs:
             out = {}
             for fd in sorted(cage.fds.files):
                 f = cage.fds.files[fd]
-                out[str(fd).encode()] = slink(lambda f=f: f.describe())
+                out[str(fd).encode()] = slink(lambda f=f: f.describe(), magic=_fd_magic(f))
             return out
 
         def cwd() -> bytes:
@@ -87,8 +114,8 @@ def make_procfs(get_kernel: Callable[[], Kernel], *, dev: int) -> SynthFs:
 
         return sdir({
             b"exe": slink(lambda: c().exe or b"/"),
-            b"cwd": slink(cwd),
-            b"root": slink(lambda: b"/"),
+            b"cwd": slink(cwd, magic=lambda link: c().fs.cwd),
+            b"root": slink(lambda: b"/", magic=lambda link: c().fs.root),
             b"fd": sdir(lister=fd_list, mode=0o500),
             b"cmdline": sfile(lambda: b"".join(a + b"\0" for a in c().argv)),
             b"environ": sfile(lambda: b"".join(e + b"\0" for e in c().env), mode=0o400),

@@ -27,13 +27,21 @@ Lister = Callable[[], dict[bytes, "SNode"]]
 
 
 class SNode:
-    __slots__ = ("children", "content", "fs", "gid", "ino", "lister", "mode", "name", "opener", "parent",
-                 "target", "uid", "rdev")
+    """One node. A symlink may also be a *magic link* (``magic``): the path walker then
+    jumps straight to the location ``magic(link_loc)`` returns instead of resolving the
+    target text, as Linux does for /proc/<pid>/fd/N, cwd and root. ``statf`` makes a
+    node report another object's attributes (the reopen node of an anonymous fd)."""
+
+    __slots__ = ("children", "content", "fs", "gid", "ino", "lister", "magic", "mode", "name", "opener",
+                 "parent", "rdev", "statf", "target", "uid")
 
     def __init__(self, mode: int, *, children: dict[bytes, SNode] | None = None, lister: Lister | None = None,
                  content: Content | None = None, target: Callable[[], bytes] | None = None,
                  opener: Callable[[SNode, int], OpenFile] | None = None, uid: int = 0, gid: int = 0,
-                 rdev: int = 0) -> None:
+                 rdev: int = 0, magic: Callable[[Any], Any] | None = None,
+                 statf: Callable[[], StatResult] | None = None) -> None:
+        self.magic = magic
+        self.statf = statf
         self.mode = mode
         self.children = children
         self.lister = lister
@@ -57,8 +65,8 @@ def sfile(content: Content, mode: int = 0o444) -> SNode:
     return SNode(S_IFREG | mode, content=content)
 
 
-def slink(target: Callable[[], bytes]) -> SNode:
-    return SNode(S_IFLNK | 0o777, target=target)
+def slink(target: Callable[[], bytes], *, magic: Callable[[Any], Any] | None = None) -> SNode:
+    return SNode(S_IFLNK | 0o777, target=target, magic=magic)
 
 
 class SynthFs:
@@ -99,6 +107,8 @@ class SynthFs:
         return self._root
 
     def getattr(self, n: SNode) -> StatResult:
+        if n.statf is not None:
+            return n.statf()
         size = 0
         if n.mode & S_IFMT == S_IFLNK and n.target is not None:
             try:

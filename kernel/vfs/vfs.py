@@ -239,6 +239,11 @@ class Vfs:
                 links += 1
                 if links > MAXSYMLINKS:
                     raise SyscallError(Errno.ELOOP)
+                jump = getattr(nxt.inode, "magic", None)
+                if jump is not None:
+                    # A magic link (/proc/self/fd/N...): the object itself, not its name.
+                    cur = jump(nxt)
+                    continue
                 target = nxt.fs.readlink(nxt.inode)
                 if not target:
                     raise SyscallError(Errno.ENOENT)

@@ -184,3 +184,55 @@ async def test_proc_self_fd_cwd_and_exe(make_warden, build_c):
     async with make_warden(uid=0, gid=0) as h:
         r = await h.run(wasm, argv0=str(wasm))
     assert r.exit_code == 0, r.stderr
+
+
+MAGIC_C = PRELUDE + r'''
+int main(int argc, char **argv) {
+    char buf[32], path[32];
+    wali_stat_t a, b;
+    int in = (int)wali_open("/dev/stdin", O_RDONLY, 0);
+    check(in >= 0, "open /dev/stdin reopens fd 0");
+    check_eq(wali_read(in, buf, sizeof buf), 5, "read the redirected input");
+    check(memcmp(buf, "hello", 5) == 0, "content");
+    check_eq(wali_fstat(in, &a), 0, "fstat");
+    check_eq(wali_fstat(0, &b), 0, "fstat 0");
+    check(a.st_ino == b.st_ino, "the same object as fd 0");
+    int out = (int)wali_open("/proc/self/fd/1", O_WRONLY, 0);
+    check(out >= 0, "open /proc/self/fd/1 for writing");
+
+    check_eq(mkfile("/tmp/f"), 0, "file");
+    int fd = (int)wali_open("/tmp/f", O_RDWR, 0);
+    check_eq(wali_write(fd, "data", 4), 4, "write");
+    check_eq(wali_unlink("/tmp/f"), 0, "unlink it");
+    memcpy(path, "/proc/self/fd/", 14);
+    path[14] = (char)('0' + fd);
+    path[15] = 0;
+    check_eq(wali_stat(path, &a), 0, "stat through the magic link");
+    check_eq(wali_fstat(fd, &b), 0, "fstat");
+    check(a.st_ino == b.st_ino && a.st_nlink == 0, "the unlinked file itself");
+    int again = (int)wali_open(path, O_RDONLY, 0);
+    check(again >= 0, "reopen an unlinked file through /proc/self/fd");
+    check_eq(wali_read(again, buf, sizeof buf), 4, "a new description, at offset 0");
+    check(memcmp(buf, "data", 4) == 0, "content");
+
+    check_eq(wali_mkdir("/tmp/d", 0755), 0, "mkdir");
+    check_eq(mkfile("/tmp/d/g"), 0, "file");
+    check_eq(wali_chdir("/tmp/d"), 0, "chdir");
+    check_eq(wali_stat("/proc/self/cwd/g", &a), 0, "through /proc/self/cwd");
+    check_eq(wali_stat("/tmp/d/g", &b), 0, "stat");
+    check(a.st_ino == b.st_ino, "same file");
+    check_eq(wali_stat("/proc/self/root", &a), 0, "/proc/self/root");
+    check_eq(wali_stat("/", &b), 0, "/");
+    check(a.st_ino == b.st_ino && a.st_dev == b.st_dev, "is the root");
+    return 0;
+}
+'''
+
+
+async def test_proc_magic_links_reach_the_object(make_warden, build_c):
+    async with make_warden(uid=0, gid=0) as h:
+        r = await h.run(build_c(MAGIC_C, name="fs_links_magic.c"), stdin=b"hello")
+    assert r.exit_code == 0, r.stderr
+
+
+NATIVE = {"MAGIC_C": {"pre": "printf hello > /tmp/in && exec < /tmp/in && rm /tmp/in"}}
