@@ -180,6 +180,8 @@ class Server:
         self.nursery: trio.Nursery | None = None
         self.stats = {"syscalls": 0, "parked": 0, "sleeps": 0}
         self._exit_events: dict[int, trio.Event] = {}
+        #: Parked calls a notification made ready, retried after every drain.
+        self._ready: list[_Parked] = []
         #: Ready slots seen since the spin hint was last updated.
         self._recent_slots: set[int] = set()
         try:
@@ -575,6 +577,8 @@ class Server:
         end = self._ready_end
         i = kp.find(b"\x01", R.KP_READY, end)
         if i < 0:
+            if self._ready:
+                self._flush_ready()
             return 0
         n = 0
         by_slot = self.by_slot
@@ -595,10 +599,8 @@ class Server:
                         n += 1
                         self._handle(host, ch, seq)
             i = kp.find(b"\x01", i + 1, end)
-        if self._kill_after:
-            for h in self._kill_after:
-                self._kill_worker(h)
-            self._kill_after.clear()
+        if self._ready or self._kill_after:
+            self._flush_ready()
         self.stats["syscalls"] += n
         return n
 
@@ -711,59 +713,69 @@ class Server:
     # --- parked calls --------------------------------------------------------------------------------
 
     def _park(self, host: CageHost, ch: Channel, seq: int, block: Block) -> None:
+        """The call waits. It is registered on its wait queues (and the cage's signal
+        queue) at once; a notification puts it on the ready list, which the ring
+        loop retries synchronously after every drain: no trio task is involved
+        unless the Block has a deadline or waits on a host descriptor."""
         ch.busy = True
         self.stats["parked"] += 1
-        # Register on the Block's queues now, synchronously: a notification that
-        # comes before the waiting task first runs must not be lost.
-        armed = _Armed(block, host.cage)
-        assert self.nursery is not None
-        self.nursery.start_soon(self._wait_block, host, ch, seq, block, armed)
+        _Parked(self, host, ch, seq, block)
 
-    async def _wait_block(self, host: CageHost, ch: Channel, seq: int, block: Block, armed: _Armed) -> None:
+    def _flush_ready(self) -> None:
+        """Retry every parked call a notification made ready (until none is left)."""
+        ready = self._ready
+        while ready:
+            batch = list(ready)
+            ready.clear()
+            for p in batch:
+                p.resume()
+        if self._kill_after:
+            for h in self._kill_after:
+                self._kill_worker(h)
+            self._kill_after.clear()
+
+    def _finish_parked(self, p: _Parked, woke: str) -> None:
+        """Retry a parked call after a wake-up; reply, or park it again."""
+        host, ch, block = p.host, p.ch, p.block
         cage = host.cage
         thread = ch.thread
-        try:
-            while True:
-                woke = await self._wait_one(cage, thread, block, armed)
-                if not cage.alive or host.killed:
-                    return
-                cage.thread = thread
-                self.kernel.current = cage
-                try:
-                    if not thread.alive:
-                        thread.flags |= ReplyFlag.THREAD_EXIT
-                        r: int | Block = 0
-                    elif woke == "timeout":
-                        r = block.on_timeout() if block.on_timeout else block.retry()
-                    elif woke == "signal":
-                        if block.restartable and self._restart_allowed(cage, thread):
-                            # The handler must run first: the worker runs it and then
-                            # sends the same call again (Linux's ERESTARTSYS).
-                            r = _ERESTARTSYS
-                        else:
-                            r = block.on_interrupt(_EINTR) if block.on_interrupt else _EINTR
-                    else:
-                        r = block.retry()
-                except SyscallError as e:
-                    r = -e.errno
-                except OSError as e:
-                    r = -(e.errno or Errno.EIO)
-                except Exception as e:
-                    self._kernel_bug(cage, [0, "parked call"], e)
-                    return
-                if type(r) is int:
-                    ch.busy = False
-                    self._reply(host, ch, seq, r)
-                    if not thread.alive and ch.index != 0:
-                        self._drop_channel(host, ch)
-                    for h in self._kill_after:
-                        self._kill_worker(h)
-                    self._kill_after.clear()
-                    return
-                block = r  # type: ignore[assignment]
-                armed = _Armed(block, cage)
-        finally:
+        if not cage.alive or host.killed:
             ch.busy = False
+            return
+        cage.thread = thread
+        self.kernel.current = cage
+        if woke != "timeout" and thread.alive and deliverable(cage, thread):
+            woke = "signal"
+        try:
+            if not thread.alive:
+                thread.flags |= ReplyFlag.THREAD_EXIT
+                r: int | Block = 0
+            elif woke == "timeout":
+                r = block.on_timeout() if block.on_timeout else block.retry()
+            elif woke == "signal":
+                if block.restartable and self._restart_allowed(cage, thread):
+                    # The handler must run first: the worker runs it and then
+                    # sends the same call again (Linux's ERESTARTSYS).
+                    r = _ERESTARTSYS
+                else:
+                    r = block.on_interrupt(_EINTR) if block.on_interrupt else _EINTR
+            else:
+                r = block.retry()
+        except SyscallError as e:
+            r = -e.errno
+        except OSError as e:
+            r = -(e.errno or Errno.EIO)
+        except Exception as e:
+            ch.busy = False
+            self._kernel_bug(cage, [0, "parked call"], e)
+            return
+        if type(r) is int:
+            ch.busy = False
+            self._reply(host, ch, p.seq, r)
+            if not thread.alive and ch.index != 0:
+                self._drop_channel(host, ch)
+            return
+        _Parked(self, host, ch, p.seq, r)  # type: ignore[arg-type]
 
     def _restart_allowed(self, cage: Cage, thread: Thread) -> bool:
         sigs = deliverable(cage, thread)
@@ -774,30 +786,20 @@ class Server:
                 return False
         return True
 
-    async def _wait_one(self, cage: Cage, thread: Thread, block: Block, armed: _Armed) -> str:
-        """Wait for the Block's queues/host fd, its deadline, or a signal."""
-        result = "woken"
-        try:
-            if deliverable(cage, thread) or not thread.alive:
-                return "signal" if thread.alive else "woken"
-            if not armed.event.is_set():
-                delay = math.inf if block.deadline is None else block.deadline - time.monotonic()
-                with trio.move_on_after(max(delay, 0)) as scope:
-                    if block.host is None:
-                        await armed.event.wait()
-                    else:
-                        async with trio.open_nursery() as n:
-                            n.start_soon(_cancel_when, armed.event.wait, n.cancel_scope)
-                            fd, mode = block.host
-                            waiter = trio.lowlevel.wait_readable if mode == "r" else trio.lowlevel.wait_writable
-                            n.start_soon(_cancel_when, lambda: waiter(fd), n.cancel_scope)
-                if scope.cancelled_caught:
-                    result = "timeout"
-        finally:
-            armed.disarm()
-        if result != "timeout" and deliverable(cage, thread):
-            return "signal"
-        return result
+    async def _watch(self, p: _Parked) -> None:
+        """The trio side of a parked call: its deadline and its host descriptor."""
+        block = p.block
+        with p.scope:
+            delay = math.inf if block.deadline is None else block.deadline - time.monotonic()
+            with trio.move_on_after(max(delay, 0)) as timer:
+                if block.host is None:
+                    await trio.sleep_forever()
+                fd, mode = block.host
+                await (trio.lowlevel.wait_readable if mode == "r" else trio.lowlevel.wait_writable)(fd)
+                p.wake("woken")
+            if timer.cancelled_caught:
+                p.wake("timeout")
+            self._flush_ready()
 
     # --- running ------------------------------------------------------------------------------------------
 
@@ -822,24 +824,49 @@ class Server:
                 self._kill_worker(host)
 
 
-class _Armed:
-    """A parked call's registration on its wait queues (and the cage's signal queue)."""
+class _Parked:
+    """A call waiting for a wake-up: registered on its queues until it fires once."""
 
-    __slots__ = ("event", "queues")
+    __slots__ = ("server", "host", "ch", "seq", "block", "queues", "woke", "scope", "_cb")
 
-    def __init__(self, block: Block, cage: Cage) -> None:
-        self.event = trio.Event()
+    def __init__(self, server: Server, host: CageHost, ch: Channel, seq: int, block: Block) -> None:
+        self.server = server
+        self.host = host
+        self.ch = ch
+        self.seq = seq
+        self.block = block
+        self.woke = ""
+        self.scope: trio.CancelScope | None = None
+        cage = host.cage
+        thread = ch.thread
         self.queues = (*block.queues, cage.sig_wq)
-        wake = self.event.set
+        self._cb = self._notified
         for q in self.queues:
-            q.add(wake)
+            q.add(self._cb)
+        if deliverable(cage, thread) or not thread.alive:
+            self.wake("signal")
+        elif block.deadline is not None or block.host is not None:
+            self.scope = trio.CancelScope()
+            assert server.nursery is not None
+            server.nursery.start_soon(server._watch, self)
 
-    def disarm(self) -> None:
-        wake = self.event.set
+    def _notified(self) -> None:
+        self.wake("woken")
+
+    def wake(self, why: str) -> None:
+        if self.woke:
+            return
+        self.woke = why
         for q in self.queues:
-            q.remove(wake)
+            q.remove(self._cb)
+        if self.scope is not None:
+            self.scope.cancel()
+        server = self.server
+        server._ready.append(self)
+        if server.kpage[R.KP_SLEEPING]:
+            # Woken from outside the ring loop (a timer, a signal from the host,
+            # a worker's death) while the loop sleeps: wake it to retry the call.
+            os.eventfd_write(server.doorbell, 1)
 
-
-async def _cancel_when(fn: Callable[[], Any], scope: trio.CancelScope) -> None:
-    await fn()
-    scope.cancel()
+    def resume(self) -> None:
+        self.server._finish_parked(self, self.woke)

@@ -19,12 +19,13 @@ from tests.guests.build import build_guest, guest_source  # noqa: E402
 __all__ = ["ROOT", "build_guest", "guest", "percentile", "run_cli", "table"]
 
 
-def guest(name: str) -> Path:
+def guest(name: str, *, max_memory_mb: int = 64) -> Path:
     """Build a guest from tests/guests/c or tests/bench/guests by name."""
+    flags = () if max_memory_mb == 64 else (f"-Wl,--max-memory={max_memory_mb << 20}",)
     bench = ROOT / "tests" / "bench" / "guests" / f"{name}.c"
     if bench.exists():
-        return build_guest(bench)
-    return build_guest(guest_source(name))
+        return build_guest(bench, extra_flags=flags)
+    return build_guest(guest_source(name), extra_flags=flags)
 
 
 def percentile(samples: list[float], p: float) -> float:
