@@ -13,6 +13,8 @@ WALI_IMPORT("SYS_getitimer") int64_t wali_getitimer(int32_t which, void *cur);
 WALI_IMPORT("SYS_tgkill") int64_t wali_tgkill(int32_t tgid, int32_t tid, int32_t sig);
 WALI_IMPORT("SYS_waitid") int64_t wali_waitid(int32_t idtype, int32_t id, void *info, int32_t options, void *ru);
 WALI_IMPORT("SYS_rt_sigtimedwait") int64_t wali_rt_sigtimedwait(void *set, void *info, void *ts, uint32_t size);
+WALI_IMPORT("SYS_vfork") int64_t wali_vfork(void);
+WALI_IMPORT("SYS_clone") int64_t wali_clone(uint64_t flags, uint64_t stack, void *ptid, void *ctid, uint64_t tls);
 
 #define SA_NOCLDSTOP 0x00000001
 #define SA_SIGINFO 0x00000004
