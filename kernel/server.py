@@ -87,6 +87,8 @@ class ServerConfig:
     worker_env: dict[str, str] = field(default_factory=dict)
     #: Call this with (cage, message) for traps; the CLI prints them.
     on_trap: Callable[[Cage, str], None] | None = None
+    #: Write-back interval of filesystems with a persistent store (their ``flush``).
+    flush_interval_s: float = 1.0
 
 
 class Channel:
@@ -808,7 +810,26 @@ class Server:
         async with trio.open_nursery() as n:
             self.nursery = n
             n.start_soon(self._serve_rings)
+            n.start_soon(self._write_back)
             task_status.started()
+
+    def _stores(self) -> list[Any]:
+        """Filesystems that keep data in a persistent store (they have ``flush``)."""
+        out = []
+        for m in self.kernel.vfs.all_mounts:
+            if callable(getattr(m.fs, "flush", None)) and m.fs not in out:
+                out.append(m.fs)
+        return out
+
+    async def _write_back(self) -> None:
+        """Bounded write-back: every ``flush_interval_s``, dirty data goes to the stores."""
+        while True:
+            await trio.sleep(self.config.flush_interval_s)
+            for fs in self._stores():
+                try:
+                    fs.flush(durable=False)
+                except Exception as e:  # a failing store must not stop the kernel
+                    log.error("write-back to %r failed: %s", fs, e)
 
     async def shutdown(self, grace: float = 1.0) -> None:
         """Kill cages still running; give workers already exiting ``grace`` seconds."""
@@ -822,6 +843,13 @@ class Server:
         for host in list(self.by_slot):
             if host is not None:
                 self._kill_worker(host)
+        # A clean shutdown: everything reaches the stores and they are marked clean.
+        for fs in self._stores():
+            close = getattr(fs, "close", None)
+            try:
+                close() if callable(close) else fs.flush(durable=True)
+            except Exception as e:
+                log.error("closing %r failed: %s", fs, e)
 
 
 class _Parked:
