@@ -250,7 +250,8 @@ class HostFdFile(OpenFile):
         # The host fd itself, not a path lookup: an unlinked or renamed file is still this
         # file (nlink 0 once unlinked). A file of a mounted filesystem reports its device.
         st = os.fstat(self.hostfd)
-        return StatResult(dev=st.st_dev if self.fs is None else self.fs.dev, ino=st.st_ino, mode=st.st_mode, nlink=st.st_nlink, uid=st.st_uid,
+        return StatResult(dev=st.st_dev if self.fs is None else self.fs.dev, ino=st.st_ino, mode=st.st_mode,
+                          nlink=st.st_nlink, uid=st.st_uid,
                           gid=st.st_gid, rdev=st.st_rdev, size=st.st_size, blksize=st.st_blksize,
                           blocks=st.st_blocks, atime_ns=st.st_atime_ns, mtime_ns=st.st_mtime_ns,
                           ctime_ns=st.st_ctime_ns)

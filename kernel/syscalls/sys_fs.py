@@ -390,7 +390,8 @@ def sys_statx(cage: Cage, dirfd: int, path: int, flags: int, mask: int, buf: int
                                empty_ok=bool(flags & AT_EMPTY_PATH)))
     got = STATX_BASIC_STATS | (STATX_BTIME if st.btime_ns else 0)
     g = 1_000_000_000
-    cage.mem.pack(_STATX, buf, got, st.blksize, 0, st.nlink, st.uid, st.gid, st.mode & 0xFFFF, st.ino, st.size,
+    cage.mem.pack(_STATX, buf, got, st.blksize, 0, st.nlink, st.uid, st.gid, st.mode & 0xFFFF, st.ino,
+                  st.size,
                   st.blocks, 0,
                   st.atime_ns // g, st.atime_ns % g, st.btime_ns // g, st.btime_ns % g,
                   st.ctime_ns // g, st.ctime_ns % g, st.mtime_ns // g, st.mtime_ns % g,
@@ -781,7 +782,8 @@ def _link(cage: Cage, olddirfd: int, oldpath: int, newdirfd: int, newpath: int, 
     if flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH):
         raise SyscallError(Errno.EINVAL)
     op, np = _path(cage, oldpath), _path(cage, newpath)
-    src = path_at(cage, olddirfd, op, follow=bool(flags & AT_SYMLINK_FOLLOW), empty_ok=bool(flags & AT_EMPTY_PATH))
+    src = path_at(cage, olddirfd, op, follow=bool(flags & AT_SYMLINK_FOLLOW),
+                  empty_ok=bool(flags & AT_EMPTY_PATH))
     d, name, trailing = parent_at(cage, newdirfd, np)
     if name in (b".", b".."):
         raise SyscallError(Errno.EEXIST)
@@ -931,7 +933,8 @@ def _chmod(cage: Cage, loc: Loc, mode: int) -> int:
         raise SyscallError(Errno.EROFS)
     _owner_or_root(creds, loc)
     mode &= 0o7777
-    if creds.fsuid != 0 and mode & S_ISGID and loc.mode & S_IFMT != S_IFDIR and not creds.in_group(loc.inode.gid):
+    if (creds.fsuid != 0 and mode & S_ISGID and loc.mode & S_IFMT != S_IFDIR
+            and not creds.in_group(loc.inode.gid)):
         mode &= ~S_ISGID
     loc.fs.setattr(loc.inode, mode=mode)
     return 0

@@ -29,7 +29,14 @@ from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 from abi.errno import Errno
-from kernel._unsafe import HAVE_OPENAT2, RESOLVE_BENEATH, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, openat2, renameat2
+from kernel._unsafe import (
+    HAVE_OPENAT2,
+    RESOLVE_BENEATH,
+    RESOLVE_NO_MAGICLINKS,
+    RESOLVE_NO_SYMLINKS,
+    openat2,
+    renameat2,
+)
 from kernel.errors import SyscallError
 from kernel.file import HostFdFile, OpenFile
 from kernel.vfs.types import S_IFDIR, S_IFMT, StatfsResult, StatResult, dtype_of
@@ -293,7 +300,8 @@ class HostFs:
             os.close(pfd)
 
     @_host_errors
-    def setattr(self, i: HostInode, *, mode: int | None = None, uid: int | None = None, gid: int | None = None,
+    def setattr(self, i: HostInode, *, mode: int | None = None, uid: int | None = None,
+                gid: int | None = None,
                 atime_ns: int | None = None, mtime_ns: int | None = None) -> None:
         self._ro()
         fd = self._path_fd(i)
@@ -336,7 +344,8 @@ class HostFs:
         if self.readonly and flags & 3:
             raise SyscallError(Errno.EROFS)
         pfd, name = self._parent_fd(i.rel) if i.rel else (os.dup(self.rootfd), b".")
-        hflags = (flags & (3 | os.O_APPEND | os.O_TRUNC | os.O_SYNC | os.O_DSYNC)) | os.O_NOFOLLOW | os.O_CLOEXEC
+        hflags = ((flags & (3 | os.O_APPEND | os.O_TRUNC | os.O_SYNC | os.O_DSYNC))
+                  | os.O_NOFOLLOW | os.O_CLOEXEC)
         if kind not in (_stat.S_IFREG,):
             hflags |= os.O_NONBLOCK  # fifos and devices: never block the kernel
         try:

@@ -54,7 +54,8 @@ RENAME_EXCHANGE: Final = 2
 
 class MemInode:
     __slots__ = ("atime", "btime", "chunks", "ctime", "entries", "gid", "ino", "mode", "mtime", "name",
-                 "nlink", "opens", "parent", "rdev", "size", "target", "uid", "special", "linkable", "__weakref__")
+                 "nlink", "opens", "parent", "rdev", "size", "target", "uid", "special", "linkable",
+                 "__weakref__")
 
     def __init__(self, ino: int, mode: int, uid: int, gid: int, now: int, rdev: int = 0) -> None:
         self.ino = ino
@@ -192,7 +193,8 @@ class MemFs:
         i.linkable = linkable
         return i
 
-    def mkdir(self, d: MemInode, name: bytes, mode: int, uid: int, gid: int) -> MemInode:  # type: ignore[override]
+    def mkdir(self, d: MemInode, name: bytes, mode: int, uid: int,  # type: ignore[override]
+              gid: int) -> MemInode:
         entries = self._check_new(d, name)
         i = self._new_inode(S_IFDIR | (mode & 0o7777), uid, gid)
         i.nlink = 2
@@ -203,7 +205,8 @@ class MemFs:
         self._dir_changed(d, i.ctime)
         return i
 
-    def symlink(self, d: MemInode, name: bytes, target: bytes, uid: int, gid: int) -> MemInode:  # type: ignore[override]
+    def symlink(self, d: MemInode, name: bytes, target: bytes, uid: int,  # type: ignore[override]
+                gid: int) -> MemInode:
         entries = self._check_new(d, name)
         i = self._new_inode(S_IFLNK | 0o777, uid, gid)
         i.nlink = 1
@@ -508,7 +511,8 @@ class MemFile(OpenFile):
 
     def ioctl(self, cage: Cage, request: int, arg: int) -> int:
         if request == 0x541B:  # FIONREAD: bytes between the offset and EOF
-            cage.mem.put_i32(arg, max(0, min(self.inode.size - self.offset, 0x7FFFFFFF)))  # type: ignore[union-attr]
+            left = self.inode.size - self.offset  # type: ignore[union-attr]
+            cage.mem.put_i32(arg, max(0, min(left, 0x7FFFFFFF)))
             return 0
         raise SyscallError(Errno.ENOTTY)
 

@@ -57,7 +57,8 @@ class SNode:
         self.fs: SynthFs | None = None
 
 
-def sdir(children: dict[bytes, SNode] | None = None, *, lister: Lister | None = None, mode: int = 0o555) -> SNode:
+def sdir(children: dict[bytes, SNode] | None = None, *, lister: Lister | None = None,
+         mode: int = 0o555) -> SNode:
     return SNode(S_IFDIR | mode, children=children if lister is None else None, lister=lister)
 
 
@@ -183,7 +184,8 @@ class BytesFile(OpenFile):
 
     __slots__ = ("data",)
 
-    def __init__(self, data: bytes, flags: int, *, fs: Any = None, inode: Any = None, path: bytes = b"") -> None:
+    def __init__(self, data: bytes, flags: int, *, fs: Any = None, inode: Any = None,
+                 path: bytes = b"") -> None:
         super().__init__(flags, fs=fs, inode=inode, path=path)
         self.data = data
 

@@ -259,7 +259,8 @@ class Vfs:
             raise SyscallError(Errno.ENOTDIR)
         return cur
 
-    def walk_parent(self, ctx: FsContext, creds: Creds, start: Loc | None, path: bytes) -> tuple[Loc, bytes, bool]:
+    def walk_parent(self, ctx: FsContext, creds: Creds, start: Loc | None,
+                    path: bytes) -> tuple[Loc, bytes, bool]:
         """Resolve all but the last component: ``(directory, last name, trailing slash)``.
 
         The last name may be ``.`` or ``..``; callers give the errno their

@@ -26,10 +26,22 @@ static int mkfile(const char *p, uint32_t mode) {
     return 0;
 }
 static wali_stat_t st;
-static int64_t mode_of(const char *p) { int64_t r = wali_lstat((void *)p, &st); return r < 0 ? r : (int64_t)st.st_mode; }
-static int64_t uid_of(const char *p) { int64_t r = wali_lstat((void *)p, &st); return r < 0 ? r : (int64_t)st.st_uid; }
-static int64_t gid_of(const char *p) { int64_t r = wali_lstat((void *)p, &st); return r < 0 ? r : (int64_t)st.st_gid; }
-static int64_t size_of(const char *p) { int64_t r = wali_stat((void *)p, &st); return r < 0 ? r : st.st_size; }
+static int64_t mode_of(const char *p) {
+    int64_t r = wali_lstat((void *)p, &st);
+    return r < 0 ? r : (int64_t)st.st_mode;
+}
+static int64_t uid_of(const char *p) {
+    int64_t r = wali_lstat((void *)p, &st);
+    return r < 0 ? r : (int64_t)st.st_uid;
+}
+static int64_t gid_of(const char *p) {
+    int64_t r = wali_lstat((void *)p, &st);
+    return r < 0 ? r : (int64_t)st.st_gid;
+}
+static int64_t size_of(const char *p) {
+    int64_t r = wali_stat((void *)p, &st);
+    return r < 0 ? r : st.st_size;
+}
 '''
 
 

@@ -336,4 +336,5 @@ async def test_directory_permissions_for_an_unprivileged_cage(make_warden, build
     assert r.exit_code == 0, r.stderr
 
 
-NATIVE = {"PERM_C": {"uid": 1000, "pre": "touch /tmp/rootfile && chmod 666 /tmp/rootfile && mkdir -m 777 /tmp/rootdir"}}
+NATIVE = {"PERM_C": {"uid": 1000,
+                     "pre": "touch /tmp/rootfile && chmod 666 /tmp/rootfile && mkdir -m 777 /tmp/rootdir"}}

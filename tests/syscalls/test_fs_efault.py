@@ -30,7 +30,10 @@ WALI_IMPORT(fchmodat2) int64_t wali_fchmodat2(int32_t dirfd, void *path, uint32_
 #define FIONBIO 0x5421
 WALI_MAIN
 static wali_stat_t st_;
-static int64_t size_of(const char *p) { int64_t r = wali_stat((void *)p, &st_); return r < 0 ? r : st_.st_size; }
+static int64_t size_of(const char *p) {
+    int64_t r = wali_stat((void *)p, &st_);
+    return r < 0 ? r : st_.st_size;
+}
 static int64_t exists(const char *p) { return wali_lstat((void *)p, &st_) == 0; }
 static int64_t offset_of(int fd) { return wali_lseek(fd, 0, SEEK_CUR); }
 '''

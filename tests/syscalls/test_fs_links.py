@@ -21,8 +21,14 @@ static int64_t lmode(const char *p) {
     return r < 0 ? r : (int64_t)st.st_mode;
 }
 static wali_stat_t st_;
-static int64_t ino_of(const char *p) { int64_t r = wali_stat((void *)p, &st_); return r < 0 ? r : (int64_t)st_.st_ino; }
-static int64_t nlink_of(const char *p) { int64_t r = wali_lstat((void *)p, &st_); return r < 0 ? r : (int64_t)st_.st_nlink; }
+static int64_t ino_of(const char *p) {
+    int64_t r = wali_stat((void *)p, &st_);
+    return r < 0 ? r : (int64_t)st_.st_ino;
+}
+static int64_t nlink_of(const char *p) {
+    int64_t r = wali_lstat((void *)p, &st_);
+    return r < 0 ? r : (int64_t)st_.st_nlink;
+}
 /* readlink into a NUL-terminated buffer; returns the result of readlink. */
 static int64_t rl(const char *p, char *buf, int size) {
     int64_t n = wali_readlink((void *)p, buf, (uint32_t)size);

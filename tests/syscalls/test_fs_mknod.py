@@ -14,7 +14,10 @@ WALI_IMPORT(mknodat) int64_t wali_mknodat(int32_t dirfd, void *path, uint32_t mo
 #endif
 WALI_MAIN
 static wali_stat_t st;
-static int64_t mode_of(const char *p) { int64_t r = wali_lstat((void *)p, &st); return r < 0 ? r : (int64_t)st.st_mode; }
+static int64_t mode_of(const char *p) {
+    int64_t r = wali_lstat((void *)p, &st);
+    return r < 0 ? r : (int64_t)st.st_mode;
+}
 '''
 
 

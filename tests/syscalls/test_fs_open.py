@@ -429,9 +429,11 @@ int main(int argc, char **argv) {
     fd = (int)wali_open("/tmp/wo", O_PATH, 0);
     check(fd >= 0, "O_PATH needs no permission on the file");
     wali_close(fd);
-    check_eq(wali_open("/root/x", O_CREAT | O_WRONLY, 0600), -EACCES, "create in a directory we cannot search");
+    check_eq(wali_open("/root/x", O_CREAT | O_WRONLY, 0600), -EACCES,
+             "create in a directory we cannot search");
     check_eq(wali_mkdir("/tmp/sealed", 0555), 0, "mkdir r-x");
-    check_eq(wali_open("/tmp/sealed/x", O_CREAT | O_WRONLY, 0600), -EACCES, "create without write permission");
+    check_eq(wali_open("/tmp/sealed/x", O_CREAT | O_WRONLY, 0600), -EACCES,
+             "create without write permission");
     check_eq(wali_open("/tmp/sealed/x", O_RDONLY, 0), -ENOENT, "plain lookup is fine");
     check_eq(wali_open("/etc", O_CREAT | O_RDONLY, 0600), -EISDIR, "O_CREAT on a root-owned directory");
     return 0;

@@ -160,7 +160,8 @@ int main(int argc, char **argv) {
     check_eq(sx.stx_mtime.tv_sec, st.st_mtim.tv_sec, "mtime seconds agree");
     check_eq(sx.stx_mtime.tv_nsec, st.st_mtim.tv_nsec, "mtime nanoseconds agree");
     check(sx.stx_mtime.tv_nsec < 1000000000u, "nsec in range");
-    check_eq(wali_statx(AT_FDCWD, "/tmp/l", AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx), 0, "statx nofollow");
+    check_eq(wali_statx(AT_FDCWD, "/tmp/l", AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx), 0,
+             "statx nofollow");
     check_eq(sx.stx_mode & S_IFMT, S_IFLNK, "the link");
     check_eq(wali_statx(AT_FDCWD, "/tmp/l", 0, STATX_BASIC_STATS, &sx), 0, "statx follows");
     check_eq(sx.stx_mode & S_IFMT, S_IFREG, "the file");

@@ -25,8 +25,16 @@ from kernel.embed import DirMount
 ESCAPE_C = r'''
 #include "walilib.h"
 WALI_MAIN
-static int64_t ino_of(const char *p) { wali_stat_t st; int64_t r = wali_stat((void *)p, &st); return r < 0 ? r : (int64_t)st.st_ino; }
-static int64_t dev_of(const char *p) { wali_stat_t st; int64_t r = wali_stat((void *)p, &st); return r < 0 ? r : (int64_t)st.st_dev; }
+static int64_t ino_of(const char *p) {
+    wali_stat_t st;
+    int64_t r = wali_stat((void *)p, &st);
+    return r < 0 ? r : (int64_t)st.st_ino;
+}
+static int64_t dev_of(const char *p) {
+    wali_stat_t st;
+    int64_t r = wali_stat((void *)p, &st);
+    return r < 0 ? r : (int64_t)st.st_dev;
+}
 static int64_t open_read(const char *p) {
     char buf[64];
     int fd = (int)wali_open((void *)p, O_RDONLY, 0);
@@ -47,23 +55,28 @@ int main(int argc, char **argv) {
     check_eq(ino_of("/mnt/.."), ino_of("/"), "/mnt/.. is the guest root");
     check_eq(dev_of("/mnt/.."), dev_of("/"), "on the guest rootfs");
     check_eq(ino_of("/mnt/../../../.."), ino_of("/"), "more .. stays at /");
-    check_eq(ino_of("/mnt/sub/deep/../../../tmp/guest_marker"), ino_of("/tmp/guest_marker"), "up and back down");
-    check_eq(open_read("/mnt/../outside/secret.txt"), -ENOENT, "the host's sibling directory is not reachable");
+    check_eq(ino_of("/mnt/sub/deep/../../../tmp/guest_marker"), ino_of("/tmp/guest_marker"),
+             "up and back down");
+    check_eq(open_read("/mnt/../outside/secret.txt"), -ENOENT,
+             "the host's sibling directory is not reachable");
     check_eq(wali_chdir("/mnt/sub"), 0, "chdir into the mount");
     check_eq(wali_chdir("../../.."), 0, "chdir up past the mount root");
     check_eq(wali_getcwd(buf, sizeof buf), 2, "cwd is the guest root");
-    check_eq(ino_of("tmp/guest_marker"), ino_of("/tmp/guest_marker"), "relative lookups from there are guest paths");
+    check_eq(ino_of("tmp/guest_marker"), ino_of("/tmp/guest_marker"),
+             "relative lookups from there are guest paths");
 
     /* symlinks created on the host resolve in the guest namespace */
     check_eq(ino_of("/mnt/rootlink"), ino_of("/"), "a host symlink to / is the guest root");
     check(ino_of("/mnt/rootlink/tmp/guest_marker") > 0, "and leads to guest files");
     check_eq(ino_of("/mnt/sub/deep/up"), ino_of("/"), "../../../.. from inside the mount is the guest root");
     check_eq(open_read("/mnt/abs_secret"), -ENOENT, "an absolute host path means nothing in the guest");
-    check_eq(open_read("/mnt/rel_secret"), -ENOENT, "../outside from the mount root is /outside in the guest");
+    check_eq(open_read("/mnt/rel_secret"), -ENOENT,
+             "../outside from the mount root is /outside in the guest");
     check_eq(wali_open("/mnt/abs_secret", O_CREAT | O_WRONLY | O_TRUNC, 0644), -ENOENT,
              "O_CREAT through the link cannot reach the host path");
     check_eq(wali_open("/mnt/abs_secret", O_RDONLY | O_NOFOLLOW, 0), -ELOOP, "O_NOFOLLOW sees the link");
-    check_eq(wali_readlink("/mnt/abs_secret", buf, sizeof buf), (int64_t)strlen(secret), "readlink is verbatim");
+    check_eq(wali_readlink("/mnt/abs_secret", buf, sizeof buf), (int64_t)strlen(secret),
+             "readlink is verbatim");
 
     /* the guest making its own symlinks to host paths gains nothing */
     check_eq(wali_symlink(secret, "/mnt/evil"), 0, "guest symlink to the host secret");
@@ -138,7 +151,8 @@ WALI_MAIN
 int main(int argc, char **argv) {
     check_eq(wali_open("/ro/abs_secret", O_WRONLY | O_TRUNC, 0), -ENOENT, "no host path through the link");
     check_eq(wali_open("/ro/sub/file", O_WRONLY | O_TRUNC, 0), -EROFS, "the read-only mount stays read-only");
-    check_eq(wali_chmod("/ro/rootlink", 0777), 0, "chmod via the / link changes the guest root, not the host");
+    check_eq(wali_chmod("/ro/rootlink", 0777), 0,
+             "chmod via the / link changes the guest root, not the host");
     check_eq(wali_unlink("/ro/rel_secret"), -EROFS, "links cannot be removed");
     return 0;
 }

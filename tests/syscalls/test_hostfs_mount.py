@@ -207,7 +207,8 @@ async def test_read_only_mount_refuses_changes_with_erofs(make_warden, build_c, 
     (tmp_path / "data.txt").write_bytes(b"data")
     (tmp_path / "sub").mkdir()
     before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
-    r = await run_mounted(make_warden, build_c(RO_C, name="hostfs_ro.c"), tmp_path, readonly=True, guest=b"/ro")
+    wasm = build_c(RO_C, name="hostfs_ro.c")
+    r = await run_mounted(make_warden, wasm, tmp_path, readonly=True, guest=b"/ro")
     assert r.exit_code == 0, r.stderr
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
     assert (tmp_path / "data.txt").read_bytes() == b"data"

@@ -6,11 +6,14 @@ PRELUDE = r'''
 #include "walilib.h"
 #ifndef WALI_NATIVE
 #define WALI_IMPORT(n) __attribute__((import_module("wali"), import_name("SYS_" #n)))
-WALI_IMPORT(preadv2) int64_t wali_preadv2(int32_t fd, void *iov, int32_t n, int64_t lo, int64_t hi, int32_t flags);
-WALI_IMPORT(pwritev2) int64_t wali_pwritev2(int32_t fd, void *iov, int32_t n, int64_t lo, int64_t hi, int32_t flags);
+WALI_IMPORT(preadv2)
+int64_t wali_preadv2(int32_t fd, void *iov, int32_t n, int64_t lo, int64_t hi, int32_t flags);
+WALI_IMPORT(pwritev2)
+int64_t wali_pwritev2(int32_t fd, void *iov, int32_t n, int64_t lo, int64_t hi, int32_t flags);
 WALI_IMPORT(sendfile) int64_t wali_sendfile(int32_t out, int32_t in, void *off, uint32_t count);
-WALI_IMPORT(copy_file_range) int64_t wali_copy_file_range(int32_t in, void *off_in, int32_t out, void *off_out,
-                                                          uint32_t len, int32_t flags);
+WALI_IMPORT(copy_file_range)
+int64_t wali_copy_file_range(int32_t in, void *off_in, int32_t out, void *off_out, uint32_t len,
+                             int32_t flags);
 #endif
 #define RWF_APPEND 0x10
 #define RWF_NOWAIT 0x08

@@ -193,7 +193,8 @@ int main(int argc, char **argv) {
     check_eq(wali_lseek(fd, -11, SEEK_END), -EINVAL, "SEEK_END before 0");
     check_eq(wali_lseek(fd, 0, 5), -EINVAL, "unknown whence");
     check_eq(wali_lseek(fd, 0, -1), -EINVAL, "negative whence");
-    check_eq(wali_lseek(fd, 0x7fffffffffffffffLL, SEEK_SET), 0x7fffffffffffffffLL, "seek to the largest offset");
+    check_eq(wali_lseek(fd, 0x7fffffffffffffffLL, SEEK_SET), 0x7fffffffffffffffLL,
+             "seek to the largest offset");
     check_eq(wali_lseek(fd, 1, SEEK_CUR), -EINVAL, "SEEK_CUR overflow");
     check_eq(wali_lseek(999, 0, SEEK_SET), -EBADF, "lseek on a closed fd");
     /* Seeking past EOF then writing leaves a hole. */

@@ -253,7 +253,8 @@ async def test_lock_argument_errors_and_ofd_semantics(warden, build_c):
     assert r.exit_code == 0, r.stderr
 
 
-_PAIR = "rm -f /tmp/ready /tmp/done /tmp/finished; $G hold {k} {m} & $G contend {k} {m}; r=$?; wait $! || r=1; exit $r"
+_PAIR = ("rm -f /tmp/ready /tmp/done /tmp/finished; "
+         "$G hold {k} {m} & $G contend {k} {m}; r=$?; wait $! || r=1; exit $r")
 NATIVE = {
     "LOCKER_C": {"scripts": [_PAIR.format(k=k, m=m) for k, m in
                              (("posix", "close"), ("posix", "exit"), ("posix", "closeother"),
