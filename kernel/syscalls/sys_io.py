@@ -115,17 +115,23 @@ def sys_write(cage: Cage, fd: int, buf: int, count: int, *_: int) -> int | Block
 def sys_pread64(cage: Cage, fd: int, buf: int, count: int, offset: int, *_: int) -> int:
     """Implements pread64(2)."""
     f = _readable(cage, fd)
-    if offset < 0:
+    count = min(count, MAX_RW_COUNT)
+    _check_pos(offset, count)
+    return f.pread_into(cage.mem.view(buf, count), offset)
+
+
+def _check_pos(offset: int, count: int) -> None:
+    """Linux rw_verify_area: a negative position, or one whose end overflows off_t, is EINVAL."""
+    if offset < 0 or offset + count > _OFF_MAX:
         raise SyscallError(Errno.EINVAL)
-    return f.pread_into(cage.mem.view(buf, min(count, MAX_RW_COUNT)), offset)
 
 
 def sys_pwrite64(cage: Cage, fd: int, buf: int, count: int, offset: int, *_: int) -> int:
     """Implements pwrite64(2)."""
     f = _writable(cage, fd)
-    if offset < 0:
-        raise SyscallError(Errno.EINVAL)
-    return f.pwrite_from(cage.mem.view(buf, min(count, MAX_RW_COUNT)), offset)
+    count = min(count, MAX_RW_COUNT)
+    _check_pos(offset, count)
+    return f.pwrite_from(cage.mem.view(buf, count), offset)
 
 
 def _iovecs(cage: Cage, iov: int, iovcnt: int) -> list[memoryview]:

@@ -110,6 +110,8 @@ int main(int argc, char **argv) {
     check_eq(wali_pread64(fd, buf, 4, 1000), 0, "pread past EOF");
     check_eq(wali_pread64(fd, buf, 4, -1), -EINVAL, "pread at a negative offset");
     check_eq(wali_pwrite64(fd, "x", 1, -1), -EINVAL, "pwrite at a negative offset");
+    check_eq(wali_pread64(fd, buf, 4, 0x7ffffffffffffffeLL), -EINVAL, "pread whose end overflows off_t");
+    check_eq(wali_pwrite64(fd, "xx", 2, 0x7fffffffffffffffLL), -EINVAL, "pwrite whose end overflows off_t");
     /* pwrite past EOF leaves a hole of zeros. */
     check_eq(wali_pwrite64(fd, "Z", 1, 20), 1, "pwrite past EOF");
     check_eq(size_of(fd), 21, "size grew");
