@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import os
+import weakref
 import stat as _stat
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
@@ -48,7 +49,7 @@ _DIR_FLAGS: Final = os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC | os.O_NOFOLLOW
 
 
 class HostInode:
-    __slots__ = ("gid", "ino", "mode", "rel", "uid")
+    __slots__ = ("__weakref__", "gid", "ino", "mode", "rel", "uid")
 
     def __init__(self, rel: bytes, st: os.stat_result) -> None:
         #: Path relative to the mount root, b"" for the root; never has "." or "..".
@@ -93,7 +94,9 @@ class HostFs:
         self.dev = dev
         self.readonly = readonly
         self._root = HostInode(b"", os.fstat(self.rootfd))
-
+        #: Every HostInode still referenced (cwd, open files, dirfds): a rename made
+        #: through this mount rewrites their paths, so they keep naming the same object.
+        self._live: weakref.WeakSet[HostInode] = weakref.WeakSet()
     # --- confined host access ----------------------------------------------------------
 
     def _open_dir(self, rel: bytes) -> int:
@@ -131,7 +134,20 @@ class HostFs:
         return d.rel + b"/" + name if d.rel else name
 
     def _inode(self, rel: bytes) -> HostInode:
-        return HostInode(rel, self._lstat(rel))
+        i = HostInode(rel, self._lstat(rel))
+        self._live.add(i)
+        return i
+
+    def _moved(self, old: bytes, new: bytes, exchange: bool) -> None:
+        """``old`` was renamed to ``new`` (or swapped with it): follow in the live inodes."""
+        def under(rel: bytes, top: bytes) -> bool:
+            return rel == top or rel.startswith(top + b"/")
+
+        for i in list(self._live):
+            if under(i.rel, old):
+                i.rel = new + i.rel[len(old):]
+            elif exchange and under(i.rel, new):
+                i.rel = old + i.rel[len(new):]
 
     # --- Filesystem protocol -------------------------------------------------------------------
 
@@ -260,6 +276,7 @@ class HostFs:
                 os.close(dpfd)
         finally:
             os.close(spfd)
+        self._moved(self._child(sd, sname), self._child(dd, dname), bool(flags & 2))  # RENAME_EXCHANGE
 
     @_host_errors
     def readlink(self, i: HostInode) -> bytes:

@@ -243,3 +243,33 @@ async def test_mount_boundaries(make_warden, build_c, tmp_path):
     r = await run_mounted(make_warden, build_c(MOUNTS_C, name="hostfs_mounts.c"), tmp_path)
     assert r.exit_code == 0, r.stderr
     assert (tmp_path / "d").is_dir() and not (tmp_path / "x").exists()
+
+
+RENAMED_C = PRELUDE + r'''
+int main(int argc, char **argv) {
+    char buf[64];
+    check_eq(wali_mkdir("/mnt/a", 0755), 0, "mkdir");
+    check_eq(wali_mkdir("/mnt/a/sub", 0755), 0, "mkdir sub");
+    check_eq(spit("/mnt/a/sub/f", "f", 0), 1, "file");
+    int d = (int)wali_open("/mnt/a", O_RDONLY | O_DIRECTORY, 0);
+    check_eq(wali_chdir("/mnt/a/sub"), 0, "chdir below it");
+    check_eq(wali_rename("/mnt/a", "/mnt/b"), 0, "rename the directory");
+    int f = (int)wali_openat(d, "sub/f", O_RDONLY, 0);
+    check(f >= 0, "a directory fd follows the rename");
+    check_eq(slurp("f", buf, sizeof buf), 1, "so does the working directory");
+    check_eq(wali_getcwd(buf, sizeof buf), 11, "getcwd");
+    check(streq(buf, "/mnt/b/sub"), "shows the new path");
+    check_eq(wali_mkdir("/mnt/c", 0755), 0, "another dir");
+    check_eq(wali_renameat2(AT_FDCWD, "/mnt/b", AT_FDCWD, "/mnt/c", 2), 0, "RENAME_EXCHANGE");
+    check_eq(wali_getcwd(buf, sizeof buf), 11, "getcwd after the exchange");
+    check(streq(buf, "/mnt/c/sub"), "follows the exchange");
+    check_eq(slurp("f", buf, sizeof buf), 1, "still usable");
+    return 0;
+}
+'''
+
+
+async def test_open_directories_follow_renames_made_through_the_mount(make_warden, build_c, tmp_path):
+    r = await run_mounted(make_warden, build_c(RENAMED_C, name="hostfs_renamed.c"), tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "c" / "sub" / "f").read_bytes() == b"f"
