@@ -205,6 +205,7 @@ int main(int argc, char **argv) {
 
 async def test_read_only_mount_refuses_changes_with_erofs(make_warden, build_c, tmp_path):
     (tmp_path / "data.txt").write_bytes(b"data")
+    (tmp_path / "data.txt").chmod(0o644)
     (tmp_path / "sub").mkdir()
     before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
     wasm = build_c(RO_C, name="hostfs_ro.c")
@@ -212,7 +213,8 @@ async def test_read_only_mount_refuses_changes_with_erofs(make_warden, build_c, 
     assert r.exit_code == 0, r.stderr
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
     assert (tmp_path / "data.txt").read_bytes() == b"data"
-    assert stat.S_IMODE((tmp_path / "data.txt").stat().st_mode) != 0o600 or True
+    assert stat.S_IMODE((tmp_path / "data.txt").stat().st_mode) == 0o644  # the chmod did not land
+    assert os.stat(tmp_path / "data.txt").st_uid == os.getuid()  # nor the chown
     assert os.stat(tmp_path / "data.txt").st_mtime_ns == before["data.txt"]
 
 
