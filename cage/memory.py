@@ -16,8 +16,9 @@ Invariants:
 * The creator is installed on the Config; wasmtime calls ``new_memory`` for each
   memory a module *defines*. WALI modules define exactly one, shared.
 
-After a fork of the worker, both processes map the same memfd: the child calls
-``LinearMemory.make_private`` to move onto a fresh copy before running wasm.
+For a fork, the parent copies its memory into a new memfd first
+(``LinearMemory.snapshot``); the child maps that copy at the same address
+(``LinearMemory.adopt``) before running wasm.
 """
 
 from __future__ import annotations
@@ -85,23 +86,38 @@ class LinearMemory:
             raise OSError(ctypes.get_errno(), "cannot map grown linear memory")
         self.size = new_size
 
-    def make_private(self) -> None:
-        """Give this process its own copy (the child's half of a fork)."""
+    def snapshot(self) -> int:
+        """A sealed memfd holding a copy of the memory as it is now (fork's child memory).
+
+        Made by the parent *before* it forks, while the forking thread is inside
+        the host call: after the fork the parent runs on at once and would change
+        the shared pages under a copy the child made itself.
+        """
         fd = os.memfd_create("warden-linear-memory", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
-        os.ftruncate(fd, self.size)
-        copied = 0
-        while copied < self.size:
-            n = os.copy_file_range(self.fd, fd, self.size - copied, copied, copied)
-            if n <= 0:
-                raise OSError("short copy of linear memory")
-            copied += n
-        fcntl.fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK)
-        if self.size:
-            r = _mmap(self.base, self.size, PROT_RW, MAP_SHARED | MAP_FIXED, fd, 0)
+        try:
+            os.ftruncate(fd, self.size)
+            copied = 0
+            while copied < self.size:
+                n = os.copy_file_range(self.fd, fd, self.size - copied, copied, copied)
+                if n <= 0:
+                    raise OSError("short copy of linear memory")
+                copied += n
+            fcntl.fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def adopt(self, fd: int) -> None:
+        """Replace the backing memfd by ``fd`` (a snapshot), mapped at the same address."""
+        size = os.fstat(fd).st_size
+        if size:
+            r = _mmap(self.base, size, PROT_RW, MAP_SHARED | MAP_FIXED, fd, 0)
             if r != self.base:
                 raise OSError(ctypes.get_errno(), "cannot remap linear memory")
         os.close(self.fd)
         self.fd = fd
+        self.size = size
 
     def read(self, offset: int, n: int) -> bytes:
         if offset < 0 or n < 0 or offset + n > self.size:

@@ -382,8 +382,9 @@ class Worker:
         _exit(1)
 
     def crash(self, why: str, signo: int) -> NoReturn:
+        """End the cage: ``signo`` is the signal its wait status reports (0: exit status 1)."""
         self._send_trap(why, signo)
-        _exit(128 + signo)
+        _exit(128 + signo if signo else 1)
 
     def _send_trap(self, why: str, signo: int) -> None:
         try:
@@ -435,10 +436,14 @@ class Worker:
                 os.close(fd)
             self.crash("fork: bad message from the kernel", signal.SIGKILL)
         ring_fd, ctl_fd, efd, irq = fds
+        # The child's memory is copied now, before the parent can run on.
+        snap = self.mem.snapshot() if self.mem is not None else -1
         pid = os.fork()
         if pid:
             for fd in fds:
                 os.close(fd)
+            if snap >= 0:
+                os.close(snap)
             return child_pid
         # Child: only the calling thread exists. Move to the child's ring, socket,
         # interrupt line and a private copy of memory, then attach to the kernel.
@@ -459,7 +464,7 @@ class Worker:
         os.close(old_irq)
         self._start_irq_thread()
         if self.mem is not None:
-            self.mem.make_private()
+            self.mem.adopt(snap)
         self.hello()
         return 0
 
@@ -661,7 +666,9 @@ class Worker:
         return 0
 
     def aux_longjmp(self, ctx: ThreadCtx, *_: int) -> int:
-        self.crash("longjmp is not supported", signal.SIGABRT)
+        # iwasm's behaviour: the program ends with status 1 and a clear message
+        # (wasm has no way to restore a saved stack; see WALI-ABI section 9).
+        self.crash("longjmp is not supported: the program ends (status 1)", 0)
 
 
 _AUX = {

@@ -89,6 +89,8 @@ class ServerConfig:
     on_trap: Callable[[Cage, str], None] | None = None
     #: Write-back interval of filesystems with a persistent store (their ``flush``).
     flush_interval_s: float = 1.0
+    #: Print every syscall (cage, name, arguments, result) to stderr, strace-like.
+    trace: bool = field(default_factory=lambda: bool(os.environ.get("WARDEN_TRACE")))
 
 
 class Channel:
@@ -604,6 +606,7 @@ class Server:
         eventfd_write = os.eventfd_write
         req_max = R.CH_REQ_MAX
         ready0 = R.KP_READY
+        trace = self.config.trace
         while i >= 0:
             kp[i] = 0
             host = by_slot[i - ready0]
@@ -629,7 +632,7 @@ class Server:
                         # Shape check (~0.2 us): 16 items, every number an int; sum()
                         # raises on str/None/list and yields a float if any item is one.
                         fast = (len(msg) == 16 and type(sum(msg[4:], msg[0] + msg[2] + msg[3])) is int
-                                and thread.alive and not cage.exiting and msg[3] == pid)
+                                and thread.alive and not cage.exiting and msg[3] == pid and not trace)
                     except Exception:
                         fast = False
                     if not fast:
@@ -688,6 +691,10 @@ class Server:
             except Exception as e:
                 raise ProtocolError(f"malformed request: {e}") from None
             r = self._dispatch(cage, ch.thread, msg)
+            if self.config.trace:
+                args = ", ".join(hex(a) if a > 4096 else str(a) for a in msg[4:16:2])
+                res = r if type(r) is int else "<blocks>"
+                print(f"[{cage.pid}:{ch.thread.tid}] {msg[1]}({args}) = {res}", file=sys.stderr, flush=True)
         except ProtocolError as e:
             log.warning("cage %d broke the ring protocol (%s): killing it", cage.pid, e)
             self._kill_worker(host)

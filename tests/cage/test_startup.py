@@ -35,3 +35,20 @@ async def test_env_file_protocol_delivers_environment(guest_wasm):
 async def test_no_environment_means_no_env_file(guest_wasm):
     r = await run_cage(guest_wasm("env"))
     assert r.stdout == b"noenv\n"
+
+
+async def test_setjmp_returns_zero_and_longjmp_ends_the_program_with_status_one():
+    wat = b"""(module
+      (import "wali" "setjmp" (func $setjmp (param i32) (result i32)))
+      (import "wali" "longjmp" (func $longjmp (param i32 i32)))
+      (import "wali" "SYS_write" (func $write (param i32 i32 i32) (result i64)))
+      (memory (export "memory") 1 1 shared)
+      (data (i32.const 16) "zero\\n")
+      (func (export "_start")
+        (if (i32.eqz (call $setjmp (i32.const 1024)))
+          (then (drop (call $write (i32.const 1) (i32.const 16) (i32.const 5)))))
+        (call $longjmp (i32.const 1024) (i32.const 1))
+        (drop (call $write (i32.const 1) (i32.const 16) (i32.const 5)))))"""
+    r = await run_cage(wat)
+    assert r.stdout == b"zero\n"
+    assert r.exit_code == 1
