@@ -100,11 +100,14 @@ class FdTable:
         t.cloexec = set(self.cloexec)
         return t
 
-    def close_on_exec(self) -> None:
+    def close_on_exec(self, pid: int = 0) -> None:
+        """execve: close the FD_CLOEXEC fds (dropping ``pid``'s record locks on them)."""
         for fd in sorted(self.cloexec):
             f = self.files.pop(fd, None)
             if f is not None:
                 _drop(f)
+                if pid:
+                    locks.on_close(pid, f)
         self.cloexec.clear()
 
     def close_all(self) -> None:

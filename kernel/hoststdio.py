@@ -44,8 +44,17 @@ def host_stdio(fd: int) -> HostFdFile | None:
     except OSError:
         return None
     write = fd != 0
+    st = os.fstat(fd)
     hfd = _reopen(fd, write)
     flags = O_WRONLY if write else O_RDONLY
+    # What readlink(/proc/self/fd/N) shows: a pipe or terminal as Linux names it,
+    # never a host path.
+    name = f"/dev/fd/{fd}".encode()
     if os.isatty(hfd):
         flags = O_RDWR
-    return HostFdFile(hfd, flags, path=f"/dev/fd/{fd}".encode())
+        name = b"/dev/tty"
+    elif stat.S_ISFIFO(st.st_mode):
+        name = b"pipe:[%d]" % st.st_ino
+    elif stat.S_ISSOCK(st.st_mode):
+        name = b"socket:[%d]" % st.st_ino
+    return HostFdFile(hfd, flags, path=name)

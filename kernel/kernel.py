@@ -338,7 +338,7 @@ class Kernel:
         from kernel.syscalls.sys_mman import release_mappings
 
         release_mappings(cage)  # the old program's shared file mappings are written back
-        cage.fds.close_on_exec()
+        cage.fds.close_on_exec(cage.pid)
         cage.sig.reset_for_exec()
         cage.thread.saved_mask = None
         cage.thread.sigframes.clear()

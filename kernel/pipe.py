@@ -216,6 +216,10 @@ class PipeEnd(OpenFile):
             return self.path
         return b"pipe:[%d]" % self.pipe.ino
 
+    def reopen(self, flags: int) -> PipeEnd:
+        """open(/proc/self/fd/N) of a pipe: a new end of the same pipe (Linux)."""
+        return PipeEnd(self.pipe, flags)
+
 
 def make_pipe(flags: int) -> tuple[PipeEnd, PipeEnd]:
     p = Pipe()

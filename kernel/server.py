@@ -69,6 +69,7 @@ _ENOSYS = -int(Errno.ENOSYS)
 _EINTR = -int(Errno.EINTR)
 #: Never reaches a program: the worker resends the call after running handlers.
 _ERESTARTSYS = -512
+_I64 = 1 << 63
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 #: Polls a cage makes for a reply before blocking, and how many of them spin tight.
 _CAGE_SPIN = int(os.environ.get("WARDEN_CAGE_SPIN", "100"))
@@ -89,6 +90,10 @@ class ServerConfig:
     on_trap: Callable[[Cage, str], None] | None = None
     #: Write-back interval of filesystems with a persistent store (their ``flush``).
     flush_interval_s: float = 1.0
+    #: CPU placement: "dedicated" pins the kernel to one CPU and every worker to the
+    #: others (fast syscalls under load, one CPU less for wasm); "shared" lets the
+    #: OS place everything; "auto" is dedicated from 4 CPUs up.
+    cpus: str = field(default_factory=lambda: os.environ.get("WARDEN_CPUS", "auto"))
     #: Print every syscall (cage, name, arguments, result) to stderr, strace-like.
     trace: bool = field(default_factory=lambda: bool(os.environ.get("WARDEN_TRACE")))
 
@@ -194,6 +199,14 @@ class Server:
             ncpu = os.cpu_count() or 1
         #: Cores left for spinning cages once the kernel has one.
         self._spare_cpus = max(1, ncpu - 1)
+        self._worker_cpus: set[int] | None = None
+        mode = self.config.cpus
+        if mode == "auto":
+            mode = "dedicated" if ncpu >= 4 else "shared"
+        if mode == "dedicated" and ncpu >= 2:
+            cpus = sorted(os.sched_getaffinity(0))
+            os.sched_setaffinity(0, {cpus[-1]})
+            self._worker_cpus = set(cpus[:-1])
         self.kpage[R.KP_SPIN] = min(255, (_CAGE_SPIN + 3) // 4)
         self.kpage[R.KP_TIGHT] = _CAGE_TIGHT
 
@@ -403,6 +416,11 @@ class Server:
             wctl.close()
         host.proc = proc
         host.pid = proc.pid
+        if self._worker_cpus:
+            try:
+                os.sched_setaffinity(proc.pid, self._worker_cpus)
+            except OSError:
+                pass
         socket.send_fds(host.ctl, [encode_ctl(Ctl.START, cage.argv, cage.env)], [program_fd])
         assert self.nursery is not None
         self.nursery.start_soon(self._supervise, host)
@@ -660,13 +678,15 @@ class Server:
                         self._reply(host, ch, seq, r)
                         if not thread.alive and ch.index != 0:
                             self._drop_channel(host, ch)
-                    else:
+                    elif -_I64 <= r < _I64:
                         pack_result(ring, ch.res_off, r, 0)
                         pack_u64(ring, ch.resp_off, seq)
                         acquire()  # full fence: publish the reply before reading `waiting`
                         release()
                         if ring[ch.wait_off]:
                             eventfd_write(ch.efd, 1)
+                    else:
+                        self._kernel_bug(cage, msg, OverflowError(f"result {r} does not fit an i64"))
             i = find(b"\x01", i + 1, end)
         if self._ready or self._kill_after:
             self._flush_ready()
@@ -764,6 +784,9 @@ class Server:
         self.kernel.exit_cage(cage, W_SIGNALED(signal.SIGKILL))
 
     def _reply(self, host: CageHost, ch: Channel, seq: int, r: int) -> None:
+        if not -_I64 <= r < _I64:
+            self._kernel_bug(host.cage, [0, "reply"], OverflowError(f"result {r} does not fit an i64"))
+            return
         t = ch.thread
         f = t.flags
         if f:

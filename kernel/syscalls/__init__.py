@@ -19,7 +19,8 @@ from kernel.syscalls import (
     sys_signal,
     sys_sigwait,
     sys_time,
+    sys_xattr,
 )
 
 FAMILIES = (sys_io, sys_fs, sys_proc, sys_process, sys_time, sys_mman, sys_signal, sys_sigwait, sys_pipe,
-            sys_futex, sys_misc)
+            sys_futex, sys_misc, sys_xattr)

@@ -21,8 +21,9 @@ from kernel.table import partial, supported
 from kernel.vfs.types import S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK
 from kernel.vfs.vfs import MAXSYMLINKS, R_OK, W_OK, X_OK, Loc, may_access
 
+from kernel.block import Block
+
 if TYPE_CHECKING:
-    from kernel.block import Block
     from kernel.cage import Cage, Creds
     from kernel.vfs.types import StatResult
 
@@ -216,9 +217,24 @@ def do_open(cage: Cage, dirfd: int, path: bytes, flags: int, mode: int) -> OpenF
         from kernel.vfs.devfs import device_file
 
         f = device_file(loc.fs.getattr(loc.inode).rdev, flags, fs=loc.fs, inode=loc.inode)
-    elif kind == S_IFIFO and hasattr(cage.kernel, "open_fifo"):
-        r = cage.kernel.open_fifo(cage, loc, flags)  # type: ignore[attr-defined]
-        f = r
+    elif kind == S_IFIFO:
+        from kernel.pipe import open_fifo
+
+        # A FIFO open may wait for its peer (fifo(7)); the description is finished
+        # when the wait ends.
+        described = _describe(cage, d, name, path)
+
+        def finish(r: OpenFile | Block) -> OpenFile | Block:
+            if isinstance(r, OpenFile):
+                r.loc = loc
+                r.path = described
+                return r
+            if isinstance(r, Block):
+                inner = r.retry
+                r.retry = lambda: finish(inner())  # type: ignore[assignment, arg-type]
+            return r
+
+        return finish(open_fifo(cage, loc, flags))  # type: ignore[return-value]
     elif kind == S_IFSOCK:
         raise SyscallError(Errno.ENXIO)
     else:
@@ -310,19 +326,27 @@ def _open_tmpfile(cage: Cage, dirfd: int, path: bytes, flags: int, mode: int) ->
     return f
 
 
-def sys_open(cage: Cage, path: int, flags: int, mode: int, *_: int) -> int:
+def _install(cage: Cage, r: OpenFile | Block | int, flags: int) -> int | Block:
+    """Give an opened description its fd; a blocked open (a FIFO) gets it when it completes."""
+    if isinstance(r, OpenFile):
+        return cage.fds.alloc(r, cloexec=bool(flags & O_CLOEXEC))
+    if isinstance(r, Block):
+        inner = r.retry
+        r.retry = lambda: _install(cage, inner(), flags)  # type: ignore[assignment, arg-type]
+    return r  # type: ignore[return-value]
+
+
+def sys_open(cage: Cage, path: int, flags: int, mode: int, *_: int) -> int | Block:
     """Implements open(2)."""
-    f = do_open(cage, AT_FDCWD, _path(cage, path), flags, mode)
-    return cage.fds.alloc(f, cloexec=bool(flags & O_CLOEXEC))
+    return _install(cage, do_open(cage, AT_FDCWD, _path(cage, path), flags, mode), flags)
 
 
-def sys_openat(cage: Cage, dirfd: int, path: int, flags: int, mode: int, *_: int) -> int:
+def sys_openat(cage: Cage, dirfd: int, path: int, flags: int, mode: int, *_: int) -> int | Block:
     """Implements openat(2)."""
-    f = do_open(cage, dirfd, _path(cage, path), flags, mode)
-    return cage.fds.alloc(f, cloexec=bool(flags & O_CLOEXEC))
+    return _install(cage, do_open(cage, dirfd, _path(cage, path), flags, mode), flags)
 
 
-def sys_creat(cage: Cage, path: int, mode: int, *_: int) -> int:
+def sys_creat(cage: Cage, path: int, mode: int, *_: int) -> int | Block:
     """Implements creat(2)."""
     return sys_open(cage, path, O_CREAT | O_WRONLY | O_TRUNC, mode)
 
