@@ -7,6 +7,10 @@ benchmarks use).
         cage = await w.spawn("app.wasm", ["app", "x"], env=["HOME=/root"])
         status = await w.wait(cage)
 
+The root filesystem is in memory unless ``fs`` names a store file
+(``kernel.vfs.store``: persistent, opened here and closed cleanly when the
+block exits); ``images`` mounts packed images read-only.
+
 Each ``spawn`` starts a worker process. Standard streams default to the
 kernel's own; pass host file descriptors (``stdin=fd`` etc.) to redirect them.
 The kernel and every cage stop when the ``async with`` block exits.
@@ -31,9 +35,10 @@ from kernel.vfs.devfs import make_devfs
 from kernel.vfs.hostfs import HostFs
 from kernel.vfs.memfs import MemFs
 from kernel.vfs.procfs import make_procfs
+from kernel.vfs.store import StoreFs
 from kernel.vfs.vfs import Vfs
 
-__all__ = ["DirMount", "Warden", "build_vfs", "exit_code_of", "load_program"]
+__all__ = ["DirMount", "ImageMount", "Warden", "build_vfs", "exit_code_of", "load_program", "open_rootfs"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,14 @@ class DirMount:
     host: str
     guest: bytes
     readonly: bool = False
+
+
+@dataclass(frozen=True)
+class ImageMount:
+    """``--image FILE::GUEST``: a packed image (``warden fs pack``), mounted read-only."""
+
+    image: str
+    guest: bytes
 
 
 _WAT_START = re.compile(rb"^\s*(\(;.*?;\)\s*|;;[^\n]*\n\s*)*\(\s*module\b", re.S)
@@ -72,8 +85,29 @@ def program_fd(wasm: bytes) -> int:
     return fd
 
 
-def build_vfs(server_ref: list[Server], dirs: Sequence[DirMount], *, rootfs: MemFs | None = None) -> Vfs:
-    root = rootfs if rootfs is not None else MemFs(dev=1)
+def open_rootfs(fs: str | os.PathLike[str] | None) -> MemFs:
+    """The root filesystem: a store file (``StoreFs``), or a plain MemFs for None / ``":memory:"``."""
+    if fs is None or os.fspath(fs) == ":memory:":
+        return MemFs(dev=1)
+    return StoreFs(fs, dev=1)
+
+
+def build_vfs(server_ref: list[Server], dirs: Sequence[DirMount], *, rootfs: MemFs | None = None,
+              fs: str | os.PathLike[str] | None = None, images: Sequence[ImageMount] = ()) -> Vfs:
+    """The mount tree: the root (``rootfs``, else ``open_rootfs(fs)``), /dev, /proc, then the
+    ``--dir`` and ``--image`` mounts, outer guest paths before inner ones."""
+    root = rootfs if rootfs is not None else open_rootfs(fs)
+    opened: list[StoreFs] = [root] if rootfs is None and isinstance(root, StoreFs) else []
+    try:
+        return _populate(server_ref, root, dirs, images, opened)
+    except BaseException:
+        for s in opened:  # release the store files this call opened (their locks)
+            s.close()
+        raise
+
+
+def _populate(server_ref: list[Server], root: MemFs, dirs: Sequence[DirMount], images: Sequence[ImageMount],
+              opened: list[StoreFs]) -> Vfs:
     vfs = Vfs(root)
     r = root.root()
     for name, mode in ((b"tmp", 0o1777), (b"root", 0o700), (b"home", 0o755), (b"etc", 0o755),
@@ -87,8 +121,16 @@ def build_vfs(server_ref: list[Server], dirs: Sequence[DirMount], *, rootfs: Mem
         has_tty = False
     vfs.mount(make_devfs(dev=2, with_tty=has_tty), b"/dev", source="devtmpfs")
     vfs.mount(make_procfs(lambda: server_ref[0].kernel, dev=3), b"/proc", source="proc")
-    for i, d in enumerate(dirs):
-        vfs.mount(HostFs(d.host, dev=16 + i, readonly=d.readonly), d.guest, readonly=d.readonly, source=d.host)
+    mounts: list[tuple[int, int, DirMount | ImageMount]] = [(i, 16 + i, d) for i, d in enumerate(dirs)]
+    mounts += [(len(dirs) + i, 64 + i, im) for i, im in enumerate(images)]
+    mounts.sort(key=lambda m: (len([c for c in m[2].guest.split(b"/") if c]), m[0]))
+    for _, dev, m in mounts:
+        if isinstance(m, DirMount):
+            vfs.mount(HostFs(m.host, dev=dev, readonly=m.readonly), m.guest, readonly=m.readonly, source=m.host)
+        else:
+            img = StoreFs(m.image, dev=dev, readonly=True)
+            opened.append(img)
+            vfs.mount(img, m.guest, readonly=True, source=m.image)
     return vfs
 
 
@@ -104,9 +146,10 @@ class Warden:
     """An embedded kernel (see the module docstring)."""
 
     def __init__(self, *, dirs: Sequence[DirMount] = (), config: ServerConfig | None = None,
-                 uid: int | None = None, gid: int | None = None, rootfs: MemFs | None = None) -> None:
+                 uid: int | None = None, gid: int | None = None, rootfs: MemFs | None = None,
+                 fs: str | os.PathLike[str] | None = None, images: Sequence[ImageMount] = ()) -> None:
         self._ref: list[Server] = []
-        self.vfs = build_vfs(self._ref, dirs, rootfs=rootfs)
+        self.vfs = build_vfs(self._ref, dirs, rootfs=rootfs, fs=fs, images=images)
         self.uid = os.getuid() if uid is None else uid
         self.gid = os.getgid() if gid is None else gid
         self.server = Server(self.vfs, config or ServerConfig(), uid=self.uid, gid=self.gid)

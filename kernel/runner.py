@@ -1,6 +1,8 @@
 """``warden run``: one program as a cage on an embedded kernel.
 
-Mounts ``--dir`` host directories, gives the cage the kernel's stdio as fds
+The root filesystem is a store file (``--fs PATH``; ``:memory:`` for a
+throwaway one; the CLI picks the per-user default). Mounts ``--dir`` host
+directories and ``--image`` packed images, gives the cage the kernel's stdio as fds
 0-2, forwards terminal signals (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH) to
 it, and turns its wait status into an exit code: the program's own, 128+N for
 death by signal N, and 1 for a trap (printed as one line, like iwasm).
@@ -16,10 +18,10 @@ from dataclasses import dataclass, field
 import trio
 
 from kernel.cage import Cage
-from kernel.embed import DirMount, Warden, exit_code_of, load_program
+from kernel.embed import DirMount, ImageMount, Warden, exit_code_of, load_program
 from kernel.server import ServerConfig
 
-__all__ = ["DirMount", "RunSpec", "parse_dir", "run"]
+__all__ = ["DirMount", "ImageMount", "RunSpec", "parse_dir", "parse_image", "run"]
 
 
 @dataclass
@@ -28,6 +30,9 @@ class RunSpec:
     args: list[str] = field(default_factory=list)
     env: list[str] = field(default_factory=list)
     dirs: list[DirMount] = field(default_factory=list)
+    images: list[ImageMount] = field(default_factory=list)
+    #: Store file of the root filesystem; None or ":memory:" for an in-memory one.
+    fs: str | None = None
     cwd: str = "/"
     uid: int | None = None
     gid: int | None = None
@@ -53,6 +58,16 @@ def parse_dir(spec: str) -> DirMount:
     return DirMount(os.path.abspath(host), os.fsencode(guest), ro)
 
 
+def parse_image(spec: str) -> ImageMount:
+    """``IMAGE::/GUEST``: a file written by ``warden fs pack``."""
+    image, sep, guest = spec.partition("::")
+    if not sep or not image or not guest.startswith("/"):
+        raise ValueError(f"--image wants IMAGE::/GUEST, got {spec!r}")
+    if not os.path.isfile(image):
+        raise ValueError(f"--image: {image!r} is not a file")
+    return ImageMount(os.path.abspath(image), os.fsencode(guest))
+
+
 _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGWINCH)
 
 
@@ -68,7 +83,8 @@ async def run(spec: RunSpec) -> int:
         print(f"warden: {spec.program}: {msg}", file=sys.stderr)
 
     spec.config.on_trap = on_trap
-    async with Warden(dirs=spec.dirs, config=spec.config, uid=spec.uid, gid=spec.gid) as w:
+    async with Warden(dirs=spec.dirs, config=spec.config, uid=spec.uid, gid=spec.gid, fs=spec.fs,
+                      images=spec.images) as w:
         argv = [spec.program, *spec.args]
         cage = await w.spawn(wasm, argv, env=spec.env, cwd=spec.cwd,
                              exe=os.fsencode(os.path.abspath(spec.program)))
@@ -90,6 +106,3 @@ async def _forward_signals(w: Warden, cage: Cage) -> None:
         async for signum in signals:
             if cage.alive:
                 w.kernel.send_signal(cage, int(signum))
-
-
-
