@@ -68,7 +68,7 @@ from abi.errno import Errno
 from kernel.errors import SyscallError
 from kernel.file import O_DSYNC
 from kernel.vfs import fsck
-from kernel.vfs.memfs import CHUNK, MemFile, MemFs, MemInode
+from kernel.vfs.memfs import CHUNK, MemDir, MemFile, MemFs, MemInode
 from kernel.vfs.types import S_IFDIR, S_IFLNK, S_IFMT, StatfsResult
 
 if TYPE_CHECKING:
@@ -181,10 +181,15 @@ class StoreDb:
         except OSError as e:
             self._unlock()
             raise StoreError(p, e.strerror or str(e)) from None
+        # SQLite makes -wal/-shm files on open: a store refused below must not keep new ones.
+        fresh = [p + s for s in ("-wal", "-shm") if not os.path.lexists(p + s)]
         try:
             self._connect()
         except BaseException:
-            self.close()
+            self.close(checkpoint=False)
+            for side in fresh:
+                if os.path.lexists(side):
+                    os.unlink(side)
             raise
 
     def _connect(self) -> None:
@@ -243,11 +248,11 @@ class StoreDb:
             os.close(self._lock_fd)  # releases the flock
             self._lock_fd = -1
 
-    def close(self) -> None:
+    def close(self, *, checkpoint: bool = True) -> None:
         conn, self.conn = self.conn, None
         try:
             if conn is not None:
-                if not self.readonly:
+                if checkpoint and not self.readonly:
                     try:
                         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                     except sqlite3.Error as e:
@@ -869,7 +874,7 @@ class StoreFs(MemFs):
 
     def open(self, i: MemInode, flags: int) -> OpenFile:  # type: ignore[override]
         if i.entries is not None:
-            return super().open(i, flags)
+            return StoreDir(self, i, flags)
         return StoreFile(self, i, flags)
 
     def statfs(self) -> StatfsResult:
@@ -904,3 +909,13 @@ class StoreFile(MemFile):
         if self.flags & O_DSYNC:
             self.fs._durable_or_errno()  # type: ignore[union-attr]
         return n
+
+
+class StoreDir(MemDir):
+    """An open directory of a StoreFs: fsync makes its entries durable (as on Linux, where
+    a rename or unlink is only durable once the directory is fsync'd)."""
+
+    __slots__ = ()
+
+    def fsync(self, datasync: bool) -> int | Block:
+        return self.fs.fsync(self.inode, datasync)  # type: ignore[union-attr, no-any-return]
