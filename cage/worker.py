@@ -128,6 +128,18 @@ def recv_ctl(sock: socket.socket, maxfds: int = 8) -> tuple[Ctl, list[Any], list
     return tag, items, list(fds)
 
 
+class _Plan:
+    """A module's import bindings: entries ``(module, name, type, trampoline name or
+    "" for a worker-local function, (params, results))`` and the compiled trampolines."""
+
+    __slots__ = ("module", "code", "entries")
+
+    def __init__(self, module: wasmtime.Module, code: Any, entries: list[Any]) -> None:
+        self.module = module
+        self.code = code
+        self.entries = entries
+
+
 class ThreadCtx:
     """One wasm thread of the cage: its store, instance, ring channel and trampolines."""
 
@@ -142,6 +154,8 @@ class ThreadCtx:
         self.pending: Unwind | None = None
         #: threading.get_ident() of the OS thread running it (None: the main thread).
         self.ident: int | None = None
+        #: Signal handlers by table index: (Func, number of parameters).
+        self._handlers: dict[int, tuple[wasmtime.Func, int]] = {}
         self._epoch_cb = _EPOCH_CB(self._on_epoch)
 
     # --- syscalls made by the worker itself ------------------------------------------
@@ -212,16 +226,23 @@ class ThreadCtx:
         table, store = self.table, self.store
         if table is None or store is None:
             return
-        try:
-            fn = table.get(store, index)
-        except (wasmtime.WasmtimeError, IndexError):
-            fn = None
-        if not isinstance(fn, wasmtime.Func):
-            # A bad handler index: the kernel would have faulted the process.
-            self.worker.crash(f"signal {signo}: handler {index} is not a function", signal.SIGSEGV)
-        ty = fn.type(store)
-        args = [signo] + [0] * (len(ty.params) - 1)
-        fn(store, *args[:len(ty.params)])
+        cached = self._handlers.get(index)
+        if cached is None:
+            try:
+                fn = table.get(store, index)
+            except (wasmtime.WasmtimeError, IndexError):
+                fn = None
+            if not isinstance(fn, wasmtime.Func):
+                # A bad handler index: the kernel would have faulted the process.
+                self.worker.crash(f"signal {signo}: handler {index} is not a function", signal.SIGSEGV)
+            # WALI passes only the signal number; SA_SIGINFO handlers get zeros for
+            # siginfo and ucontext (as in WALI's reference engine).
+            cached = self._handlers[index] = (fn, len(fn.type(store).params))
+        fn, nparams = cached
+        if nparams == 1:
+            fn(store, signo)
+        else:
+            fn(store, *([signo] + [0] * (nparams - 1))[:nparams])
 
     def _on_epoch(self, ctx: Any, data: Any, delta: Any, kind: Any) -> int:
         """Epoch callback: the kernel interrupted running wasm (a signal is pending)."""
@@ -264,6 +285,7 @@ class Worker:
         self.wasm = b""
         self._thread_module: wasmtime.Module | None = None
         self.threads: list[ThreadCtx] = []
+        self._plans: dict[int, _Plan] = {}
         self.main = self._attach_ring(ring_fd, efd)
         self.irq = irq
         self._start_irq_thread()
@@ -347,6 +369,7 @@ class Worker:
         self.memory_export = mexp if isinstance(mexp, (wasmtime.Memory, wasmtime.SharedMemory)) else None
         table = exports.get(TABLE_EXPORT)
         main.table = table if isinstance(table, wasmtime.Table) else None
+        main._handlers.clear()
         start = exports.get("_start")
         if not isinstance(start, wasmtime.Func):
             self.fail_to_load("module has no _start function export")
@@ -547,10 +570,14 @@ class Worker:
 
     # --- imports ----------------------------------------------------------------------------------------
 
-    def bind_imports(self, linker: wasmtime.Linker, module: wasmtime.Module, ctx: ThreadCtx,
-                     keep: list[object]) -> None:
+    def _import_plan(self, module: wasmtime.Module) -> _Plan:
+        """How to bind a module's imports, computed (and the trampolines compiled)
+        once per module: threads of the same program reuse it."""
+        plan = self._plans.get(id(module))
+        if plan is not None and plan.module is module:
+            return plan
         sources: list[str] = []
-        pending: list[tuple[str, str, str, wasmtime.FuncType]] = []
+        entries: list[tuple[str, str, wasmtime.FuncType, str, tuple[list[str], list[str]]]] = []
         for imp in module.imports:
             ty = imp.type
             mod, name = imp.module, imp.name or ""
@@ -564,15 +591,20 @@ class Worker:
             if info is not None:
                 fname = python_ident(name)
                 sources.append(generate_syscall_source(fname, info, params, results))
-                pending.append((mod, name, fname, ty))
-                continue
-            aux = self.aux_function(ctx, mod, name, params, results) if mod == "wali" else None
-            if aux is None:
-                fname = f"u{len(pending)}_" + python_ident(name)
+            elif mod == "wali" and name in _AUX:
+                fname = ""  # a worker-local function, bound per thread
+            else:
+                fname = f"u{len(entries)}_" + python_ident(name)
                 sources.append(generate_unknown_source(fname, f"{mod}.{name}", results))
-                pending.append((mod, name, fname, ty))
-                continue
-            define_raw(linker, mod, name, ty, aux, keep)
+            entries.append((mod, name, ty, fname, (params, results)))
+        code = compile("\n".join(sources), "<wali-trampolines>", "exec")
+        plan = _Plan(module, code, entries)
+        self._plans[id(module)] = plan
+        return plan
+
+    def bind_imports(self, linker: wasmtime.Linker, module: wasmtime.Module, ctx: ThreadCtx,
+                     keep: list[object]) -> None:
+        plan = self._import_plan(module)
         ns = ctx.ns
         ns.update({
             "call": ctx.channel.call,
@@ -581,9 +613,10 @@ class Worker:
             "on_flags": ctx.on_flags,
             "failed": ctx.failed,
         })
-        exec(compile("\n".join(sources), "<wali-trampolines>", "exec"), ns)  # noqa: S102
-        for mod, name, fname, ty in pending:
-            define_raw(linker, mod, name, ty, ns[fname], keep)
+        exec(plan.code, ns)  # noqa: S102 - our own generated trampolines
+        for mod, name, ty, fname, (params, results) in plan.entries:
+            fn = ns[fname] if fname else self.aux_function(ctx, mod, name, params, results)
+            define_raw(linker, mod, name, ty, fn, keep)
 
     def aux_function(self, ctx: ThreadCtx, mod: str, name: str, params: list[str], results: list[str]) -> Any:
         impl = _AUX.get(name)

@@ -189,6 +189,8 @@ class Server:
         self.nursery: trio.Nursery | None = None
         self.stats = {"syscalls": 0, "parked": 0, "sleeps": 0}
         self._exit_events: dict[int, trio.Event] = {}
+        #: The thread whose call is being served right now (it will see SIGNAL on its reply).
+        self.serving: Thread | None = None
         #: Parked calls a notification made ready, retried after every drain.
         self._ready: list[_Parked] = []
         #: Ready slots seen since the spin hint was last updated.
@@ -252,11 +254,18 @@ class Server:
         """Blocked calls are woken through ``cage.sig_wq``; running wasm is
         interrupted through the worker's irq eventfd (an epoch tick)."""
         host: CageHost | None = cage.host
-        if host is not None and host.irq >= 0 and not host.killed:
-            try:
-                os.eventfd_write(host.irq, 1)
-            except OSError:
-                pass
+        if host is None or host.irq < 0 or host.killed:
+            return
+        # Only threads running wasm need the interrupt: a parked call is woken
+        # through sig_wq, and the call being served replies with SIGNAL.
+        for ch in host.channels:
+            t = ch.thread
+            if t.alive and not ch.busy and t is not self.serving:
+                try:
+                    os.eventfd_write(host.irq, 1)
+                except OSError:
+                    pass
+                return
 
     # --- fork, exec, threads (Host protocol) --------------------------------------------------
 
@@ -663,6 +672,7 @@ class Server:
                         continue
                     cage.thread = thread
                     kernel.current = cage
+                    self.serving = thread
                     try:
                         r = h(cage, msg[4], msg[6], msg[8], msg[10], msg[12], msg[14])
                     except SyscallError as e:
@@ -670,8 +680,10 @@ class Server:
                     except OSError as e:
                         r = -(e.errno or Errno.EIO)
                     except Exception as e:
+                        self.serving = None
                         self._kernel_bug(cage, msg, e)
                         continue
+                    self.serving = None
                     if type(r) is not int:
                         self._park(host, ch, seq, r)
                     elif thread.flags or cage.sig.pending or thread.pending or not thread.alive:
@@ -710,7 +722,11 @@ class Server:
                     raise ValueError("not a MAKE_SYSCALL message")
             except Exception as e:
                 raise ProtocolError(f"malformed request: {e}") from None
-            r = self._dispatch(cage, ch.thread, msg)
+            self.serving = ch.thread
+            try:
+                r = self._dispatch(cage, ch.thread, msg)
+            finally:
+                self.serving = None
             if self.config.trace:
                 args = ", ".join(hex(a) if a > 4096 else str(a) for a in msg[4:16:2])
                 res = r if type(r) is int else "<blocks>"
@@ -840,6 +856,7 @@ class Server:
             return
         cage.thread = thread
         self.kernel.current = cage
+        self.serving = thread
         if woke != "timeout" and thread.alive and deliverable(cage, thread):
             woke = "signal"
         try:
@@ -863,8 +880,10 @@ class Server:
             r = -(e.errno or Errno.EIO)
         except Exception as e:
             ch.busy = False
+            self.serving = None
             self._kernel_bug(cage, [0, "parked call"], e)
             return
+        self.serving = None
         if type(r) is int:
             ch.busy = False
             self._reply(host, ch, p.seq, r)
