@@ -32,6 +32,7 @@ import struct
 from typing import Final
 
 __all__ = [
+    "CHANNEL_SIZE",
     "CH_FLAGS",
     "CH_REQ",
     "CH_REQ_LEN",
@@ -41,7 +42,6 @@ __all__ = [
     "CH_RESULT",
     "CH_TID",
     "CH_WAITING",
-    "CHANNEL_SIZE",
     "KP_READY",
     "KP_SIZE",
     "KP_SLEEPING",

@@ -28,7 +28,6 @@ from typing import Final
 from abi._sysdata import SYSCALLS_RAW
 
 __all__ = [
-    "ArgKind",
     "BY_NAME",
     "BY_NR",
     "BY_WALI_NAME",
@@ -40,6 +39,7 @@ __all__ = [
     "SIGRETURN",
     "THREAD_CREATE",
     "UNKNOWN_IMPORT",
+    "ArgKind",
     "SysInfo",
     "nr",
 ]

@@ -29,7 +29,7 @@ import keyword
 import sys
 import traceback
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Final
 
 import wasmtime
 from wasmtime import _ffi as ffi

@@ -132,7 +132,7 @@ class _Plan:
     """A module's import bindings: entries ``(module, name, type, trampoline name or
     "" for a worker-local function, (params, results))`` and the compiled trampolines."""
 
-    __slots__ = ("module", "code", "entries")
+    __slots__ = ("code", "entries", "module")
 
     def __init__(self, module: wasmtime.Module, code: Any, entries: list[Any]) -> None:
         self.module = module
@@ -613,7 +613,7 @@ class Worker:
             "on_flags": ctx.on_flags,
             "failed": ctx.failed,
         })
-        exec(plan.code, ns)  # noqa: S102 - our own generated trampolines
+        exec(plan.code, ns)
         for mod, name, ty, fname, (params, results) in plan.entries:
             fn = ns[fname] if fname else self.aux_function(ctx, mod, name, params, results)
             define_raw(linker, mod, name, ty, fn, keep)

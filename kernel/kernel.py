@@ -52,18 +52,18 @@ if TYPE_CHECKING:
     from kernel.table import Handler
     from kernel.vfs.vfs import FsContext, Vfs
 
-__all__ = ["Host", "Kernel", "W_EXITCODE", "W_SIGNALED", "W_STOPCODE"]
+__all__ = ["W_EXITCODE", "W_SIGNALED", "W_STOPCODE", "Host", "Kernel"]
 
 
-def W_EXITCODE(code: int) -> int:  # noqa: N802 - the C macro's name
+def W_EXITCODE(code: int) -> int:
     return (code & 0xFF) << 8
 
 
-def W_SIGNALED(sig: int, core: bool = False) -> int:  # noqa: N802
+def W_SIGNALED(sig: int, core: bool = False) -> int:
     return (sig & 0x7F) | (0x80 if core else 0)
 
 
-def W_STOPCODE(sig: int) -> int:  # noqa: N802
+def W_STOPCODE(sig: int) -> int:
     return (sig << 8) | 0x7F
 
 

@@ -116,7 +116,7 @@ class CageMemory:
         ENAMETOOLONG if no NUL within ``limit`` bytes (Linux's strncpy_from_user
         for paths), EFAULT if the string runs off the memory first.
         """
-        if ptr <= 0 or ptr >= self.size and not self._grew_to(ptr + 1):
+        if ptr <= 0 or (ptr >= self.size and not self._grew_to(ptr + 1)):
             raise SyscallError(_EFAULT)
         mm = self.mm
         assert mm is not None
@@ -174,7 +174,7 @@ class CageMemory:
 class NoMemory(CageMemory):
     """A cage without linear memory (or not attached yet): every pointer faults."""
 
-    def __init__(self) -> None:  # noqa: D107 - no fd to map
+    def __init__(self) -> None:
         self.fd = -1
         self.size = 0
         self.mm = None

@@ -42,8 +42,21 @@ _next_ino = [1]
 
 
 class Pipe:
-    __slots__ = ("buf", "capacity", "readers", "writers", "rq", "wq", "ino", "ever_written", "opened_q",
-                 "read_opens", "write_opens", "ctime", "__weakref__")
+    __slots__ = (
+        "__weakref__",
+        "buf",
+        "capacity",
+        "ctime",
+        "ever_written",
+        "ino",
+        "opened_q",
+        "read_opens",
+        "readers",
+        "rq",
+        "wq",
+        "write_opens",
+        "writers",
+    )
 
     def __init__(self) -> None:
         import time
@@ -194,7 +207,7 @@ class PipeEnd(OpenFile):
         if self.writes:
             if not p.readers:
                 ev |= POLLERR
-            elif p.capacity - len(p.buf) >= PIPE_BUF or (p.capacity - len(p.buf)) > 0 and not p.buf:
+            elif p.capacity - len(p.buf) >= PIPE_BUF or ((p.capacity - len(p.buf)) > 0 and not p.buf):
                 ev |= POLLOUT
         return ev
 

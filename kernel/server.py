@@ -101,8 +101,19 @@ class ServerConfig:
 class Channel:
     """Kernel-side state of one ring channel (one cage thread)."""
 
-    __slots__ = ("index", "base", "len_off", "req_lo", "resp_off", "res_off", "wait_off", "efd", "seen",
-                 "thread", "busy")
+    __slots__ = (
+        "base",
+        "busy",
+        "efd",
+        "index",
+        "len_off",
+        "req_lo",
+        "res_off",
+        "resp_off",
+        "seen",
+        "thread",
+        "wait_off",
+    )
 
     def __init__(self, index: int, efd: int, thread: Thread) -> None:
         self.index = index
@@ -502,13 +513,10 @@ class Server:
     async def _reap_worker(self, host: CageHost) -> None:
         cage = host.cage
         status: int | None = None
-        if host.proc is not None:
-            # The control socket hung up: the worker is exiting or dead.
-            while (code := host.proc.poll()) is None:
-                await trio.sleep(0.001)
-            status = W_SIGNALED(-code) if code < 0 else W_EXITCODE(code)
-        elif host.pid:
-            # A forked worker is its parent worker's child: wait for it via a pidfd.
+        if host.pid:
+            # The control socket hung up: the worker is exiting or dead. Wait for the
+            # process itself (a pidfd works for forked workers too, which are their
+            # parent worker's children, not ours).
             try:
                 pidfd = os.pidfd_open(host.pid)
             except OSError:
@@ -519,6 +527,11 @@ class Server:
                         await trio.lowlevel.wait_readable(pidfd)
                 finally:
                     os.close(pidfd)
+        if host.proc is not None:
+            code = host.proc.poll()
+            if code is None:
+                code = host.proc.wait()  # readable pidfd: it has exited, this returns at once
+            status = W_SIGNALED(-code) if code < 0 else W_EXITCODE(code)
         if cage.alive:
             if host.trap is not None:
                 msg, signo = host.trap
@@ -968,7 +981,7 @@ class Server:
 class _Parked:
     """A call waiting for a wake-up: registered on its queues until it fires once."""
 
-    __slots__ = ("server", "host", "ch", "seq", "block", "queues", "woke", "scope", "_cb")
+    __slots__ = ("_cb", "block", "ch", "host", "queues", "scope", "seq", "server", "woke")
 
     def __init__(self, server: Server, host: CageHost, ch: Channel, seq: int, block: Block) -> None:
         self.server = server

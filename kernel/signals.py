@@ -26,8 +26,18 @@ if TYPE_CHECKING:
     from kernel.cage import Cage, Thread
 
 __all__ = [
-    "NSIG", "SIG_DFL", "SIG_ERR", "SIG_IGN", "SIGCHLD", "SIGCONT", "SIGKILL", "SIGPIPE", "SIGSTOP",
-    "SigAction", "SignalState", "sigbit",
+    "NSIG",
+    "SIGCHLD",
+    "SIGCONT",
+    "SIGKILL",
+    "SIGPIPE",
+    "SIGSTOP",
+    "SIG_DFL",
+    "SIG_ERR",
+    "SIG_IGN",
+    "SigAction",
+    "SignalState",
+    "sigbit",
 ]
 
 NSIG: Final = 65
