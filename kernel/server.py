@@ -530,7 +530,10 @@ class Server:
         if host.proc is not None:
             code = host.proc.poll()
             if code is None:
-                code = host.proc.wait()  # readable pidfd: it has exited, this returns at once
+                # Hung up but still running after the grace period: kill it (a
+                # blocking wait here would stall every cage).
+                self._kill_worker(host)
+                code = host.proc.wait()
             status = W_SIGNALED(-code) if code < 0 else W_EXITCODE(code)
         if cage.alive:
             if host.trap is not None:
