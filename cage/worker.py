@@ -48,7 +48,7 @@ from abi import ring as R
 from abi.errno import Errno
 from abi.messages import Ctl, MessageError, ReplyFlag, decode_ctl, encode_ctl, encode_syscall
 from abi.sysno import SIGNAL_NEXT, SIGRETURN, THREAD_CREATE, nr
-from cage.engine import load_module, make_engine
+from cage.engine import ASYNC_SIGNALS, load_module, make_engine
 from cage.imports import (
     Unwind,
     define_raw,
@@ -265,8 +265,9 @@ class ThreadCtx:
 
     def attach_store(self, store: wasmtime.Store) -> None:
         self.store = store
-        ffi.wasmtime_store_epoch_deadline_callback(store.ptr(), self._epoch_cb, None, _NO_FINALIZER)
-        store.set_epoch_deadline(1)
+        if ASYNC_SIGNALS:
+            ffi.wasmtime_store_epoch_deadline_callback(store.ptr(), self._epoch_cb, None, _NO_FINALIZER)
+            store.set_epoch_deadline(1)
 
 
 class Worker:

@@ -94,6 +94,9 @@ class ServerConfig:
     #: others (fast syscalls under load, one CPU less for wasm); "shared" lets the
     #: OS place everything; "auto" is dedicated from 4 CPUs up.
     cpus: str = field(default_factory=lambda: os.environ.get("WARDEN_CPUS", "auto"))
+    #: Deliver signals to cages running wasm without syscalls (epoch interruption;
+    #: costs up to ~25% in tight call-heavy loops). Off: at the next syscall only.
+    async_signals: bool = True
     #: Print every syscall (cage, name, arguments, result) to stderr, strace-like.
     trace: bool = field(default_factory=lambda: bool(os.environ.get("WARDEN_TRACE")))
 
@@ -426,6 +429,7 @@ class Server:
         env = dict(os.environ)
         env.update(self.config.worker_env)
         env["PYTHONPATH"] = _PROJECT_ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        env["WARDEN_ASYNC_SIGNALS"] = "1" if self.config.async_signals else "0"
         fds = (wctl.fileno(), host.ring_fd, self.kpage_fd, self.doorbell, efd, host.irq)
         try:
             proc = subprocess.Popen(
