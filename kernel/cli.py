@@ -14,11 +14,9 @@ import time
 from collections.abc import Iterator
 
 import click
-import trio
 
 from abi.errno import Errno
 from kernel.errors import SyscallError
-from kernel.runner import RunSpec, parse_dir, parse_image, run
 from kernel.vfs.store import StoreError, default_store_path
 
 __all__ = ["main"]
@@ -65,6 +63,10 @@ def run_cmd(store: str | None, dirs: tuple[str, ...], images: tuple[str, ...], e
     and exits 1; death by signal N exits 128+N. Use -- before ARGS that start
     with a dash meant for the program.
     """
+    import trio  # the kernel's imports only when running (warden fs starts faster)
+
+    from kernel.runner import RunSpec, parse_dir, parse_image, run
+
     env: list[str] = []
     for ef in env_files:
         env.extend(_read_env_file(ef))

@@ -102,7 +102,7 @@ def _verify_round_files(tree: dict[str, RawNode], prefix: str, acked: int) -> tu
         if counter is None or counter.size != 8 or value < last:
             bad.append(f"{prefix}/counter: {value}, want >= {last} (fdatasync'd)")
         log = tree.get(f"{prefix}/log")
-        checked += 1
+        checked += acked  # one O_DSYNC line per acknowledged round
         lines = (log.data or b"").decode(errors="replace").split("\n") if log is not None else []
         if not lines or lines[-1] != "":
             bad.append(f"{prefix}/log: does not end with a whole line")
