@@ -160,7 +160,7 @@ class StoreDb:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False, create: bool = False,
-                 root_uid: int = 0, root_gid: int = 0, image: bool = False) -> None:
+                 root_uid: int = 0, root_gid: int = 0) -> None:
         self.path = p = os.fspath(path)
         self.conn: sqlite3.Connection | None = None
         self._lock_fd = -1
@@ -168,7 +168,7 @@ class StoreDb:
         if not os.path.lexists(p):
             if not create or readonly:
                 raise StoreError(p, "no such store file")
-            _create(p, root_uid, root_gid, image=image)
+            _create(p, root_uid, root_gid)
         head = _check_header(p)
         self.image = head[18] == 1  # rollback journal: a packed image
         self.readonly = readonly or self.image
@@ -321,7 +321,7 @@ def _check_header(path: str) -> bytes:
     return head
 
 
-def _create(path: str, uid: int, gid: int, *, image: bool) -> None:
+def _create(path: str, uid: int, gid: int) -> None:
     """Build a new, empty store beside ``path`` and link it into place (never over a file)."""
     d = os.path.dirname(os.path.abspath(path))
     tmp = os.path.join(d, f".{os.path.basename(path)}.new-{os.getpid()}")
@@ -343,10 +343,9 @@ def _create(path: str, uid: int, gid: int, *, image: bool) -> None:
                          (ROOT_INO, S_IFDIR | 0o755, 2, uid, gid, 0, 0, now, now, now, now))
             conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
                              [("clean", 1), ("next_ino", ROOT_INO + 1), ("generation", 0),
-                              ("image", 1 if image else 0), ("created_ns", now)])
+                              ("image", 0), ("created_ns", now)])
             conn.execute("COMMIT")
-            if not image:
-                conn.execute("PRAGMA journal_mode=WAL")  # persistent, recorded in the header
+            conn.execute("PRAGMA journal_mode=WAL")  # persistent, recorded in the header
         finally:
             conn.close()
         fd = os.open(tmp, os.O_RDONLY)
