@@ -14,8 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# Compiled modules of test guests go to the repo's (git-ignored) cache.
+# Compiled modules of test guests go to the repo's (git-ignored) cache, and
+# `warden run` subprocesses get a throwaway filesystem, not the per-user store
+# (two test runs at once would otherwise contend for it).
 os.environ.setdefault("WARDEN_CACHE_DIR", str(ROOT / ".cache" / "modules"))
+os.environ.setdefault("WARDEN_FS", ":memory:")
 
 from kernel.embed import DirMount, Warden  # noqa: E402
 from kernel.server import ServerConfig  # noqa: E402

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("WARDEN_CACHE_DIR", str(ROOT / ".cache" / "modules"))
+os.environ.setdefault("WARDEN_FS", ":memory:")
 
 from tests.guests.build import build_guest, guest_source  # noqa: E402
 
