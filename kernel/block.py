@@ -69,5 +69,5 @@ class Block:
     #: Called with -EINTR when a signal interrupts the wait; returns the result
     #: (e.g. nanosleep writes the remaining time first).
     on_interrupt: Callable[[int], int] | None = None
-    #: Also wake when this host descriptor is ready: ``(fd, "r" | "w")``.
-    host: tuple[int, str] | None = None
+    #: Also wake when any of these host descriptors is ready: ``((fd, "r" | "w"), ...)``.
+    hosts: tuple[tuple[int, str], ...] = ()

@@ -138,6 +138,40 @@ _fs_option = click.option("--fs", "store", default=None, metavar="PATH",
                           help="Store file (default: $WARDEN_FS, else ~/.local/share/warden/fs.sqlite).")
 
 
+@main.command("syscalls")
+@click.option("--level", type=click.Choice(["all", "supported", "partial", "unimplemented"]), default="all",
+              show_default=True, help="Which entries to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (a list of objects).")
+def syscalls_cmd(level: str, as_json: bool) -> None:
+    """List the kernel's syscall table: number, name, support level and notes.
+
+    Unimplemented syscalls answer -ENOSYS (and are counted: see `warden run --stats`).
+    """
+    import json
+
+    from abi.sysno import BY_NR
+    from kernel.table import TABLE
+
+    rows = []
+    for nr in sorted(TABLE):
+        e = TABLE[nr]
+        if level != "all" and e.level.value != level:
+            continue
+        info = BY_NR[nr]
+        rows.append({"nr": nr, "name": e.name, "level": e.level.value, "note": e.note,
+                     "wali_import": f"SYS_{info.wali_name}" if info.wali_name else None})
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+        return
+    for r in rows:
+        note = f"  ({r['note']})" if r["note"] else ""
+        click.echo(f"{r['nr']:5d}  {r['name']:<24} {r['level']:<13}{note}")
+    counts: dict[str, int] = {}
+    for e in TABLE.values():
+        counts[e.level.value] = counts.get(e.level.value, 0) + 1
+    click.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())), err=True)
+
+
 @main.group("fs")
 def fs_group() -> None:
     """Work with a filesystem store (or a packed image) without running a cage."""

@@ -17,6 +17,7 @@ directory through read(2) is EISDIR...). Subclasses override what they support.
 from __future__ import annotations
 
 import errno as _errno
+from collections.abc import Callable
 import os
 import stat as _stat
 import time
@@ -63,6 +64,10 @@ POLLRDNORM = 0x040
 POLLWRNORM = 0x100
 
 _NO_QUEUES: tuple[WaitQueue, ...] = ()
+
+#: Called with a host fd just before the kernel closes it (the trio shell uses it
+#: to tell its I/O waits the fd is going away, so a reused number is not missed).
+HOST_CLOSE_HOOKS: list[Callable[[int], None]] = []
 
 
 class OpenFile:
@@ -195,7 +200,7 @@ class HostFdFile(OpenFile):
         except BlockingIOError:
             if self.flags & O_NONBLOCK:
                 raise SyscallError(Errno.EAGAIN) from None
-            return Block(retry=lambda: self.read_into(cage, buf), host=(self.hostfd, "r"))
+            return Block(retry=lambda: self.read_into(cage, buf), hosts=((self.hostfd, "r"),))
 
     def write_from(self, cage: Cage, buf: memoryview) -> int | Block:
         try:
@@ -205,7 +210,7 @@ class HostFdFile(OpenFile):
         except BlockingIOError:
             if self.flags & O_NONBLOCK:
                 raise SyscallError(Errno.EAGAIN) from None
-            return Block(retry=lambda: self.write_from(cage, buf), host=(self.hostfd, "w"))
+            return Block(retry=lambda: self.write_from(cage, buf), hosts=((self.hostfd, "w"),))
         except BrokenPipeError:
             cage.kernel.signals.send_pipe_signal(cage)
             raise SyscallError(Errno.EPIPE) from None
@@ -283,8 +288,21 @@ class HostFdFile(OpenFile):
     def queues(self) -> tuple[WaitQueue, ...]:
         return (self.rq, self.wq)
 
+    def host_waits(self, events: int) -> tuple[tuple[int, str], ...]:
+        """Host readiness a poll/select/epoll on this file must wait for."""
+        if not self.waits_on_host or self.hostfd < 0:
+            return ()
+        out: list[tuple[int, str]] = []
+        if events & (POLLIN | POLLPRI | 0x40):
+            out.append((self.hostfd, "r"))
+        if events & (POLLOUT | 0x100):
+            out.append((self.hostfd, "w"))
+        return tuple(out)
+
     def release(self) -> None:
         if self.owned and self.hostfd >= 0:
+            for hook in HOST_CLOSE_HOOKS:
+                hook(self.hostfd)
             try:
                 os.close(self.hostfd)
             except OSError:

@@ -50,7 +50,8 @@ import trio
 from abi import ring as R
 from abi.errno import Errno
 from abi.messages import Ctl, MessageError, ReplyFlag, decode_ctl, encode_ctl, validate_syscall
-from kernel.block import Block
+from kernel import file as file_mod
+from kernel.block import Block, WaitQueue
 from kernel.cage import Cage, CageState, Thread
 from kernel.errors import ProtocolError, SyscallError
 from kernel.kernel import W_EXITCODE, W_SIGNALED, Kernel
@@ -205,6 +206,9 @@ class Server:
         self._exit_events: dict[int, trio.Event] = {}
         #: The thread whose call is being served right now (it will see SIGNAL on its reply).
         self.serving: Thread | None = None
+        #: Host descriptors parked calls wait on (see host_queue).
+        self._host_queues: dict[tuple[int, str], WaitQueue] = {}
+        file_mod.HOST_CLOSE_HOOKS.append(self._host_fd_closing)
         #: Parked calls a notification made ready, retried after every drain.
         self._ready: list[_Parked] = []
         #: Ready slots seen since the spin hint was last updated.
@@ -922,18 +926,45 @@ class Server:
         return True
 
     async def _watch(self, p: _Parked) -> None:
-        """The trio side of a parked call: its deadline and its host descriptor."""
+        """The trio side of a parked call with a deadline."""
         block = p.block
         with p.scope:
             delay = math.inf if block.deadline is None else block.deadline - time.monotonic()
-            with trio.move_on_after(max(delay, 0)) as timer:
-                if block.host is None:
-                    await trio.sleep_forever()
-                fd, mode = block.host
-                await (trio.lowlevel.wait_readable if mode == "r" else trio.lowlevel.wait_writable)(fd)
-                p.wake("woken")
-            if timer.cancelled_caught:
-                p.wake("timeout")
+            await trio.sleep(max(delay, 0))
+            p.wake("timeout")
+            self._flush_ready()
+
+    def host_queue(self, fd: int, mode: str) -> WaitQueue:
+        """A queue notified when host descriptor ``fd`` is ready ("r"/"w").
+
+        One trio task per (fd, mode) waits for the host kernel, however many
+        parked calls care (trio allows one waiter per fd and direction).
+        """
+        key = (fd, mode)
+        q = self._host_queues.get(key)
+        if q is None:
+            q = self._host_queues[key] = WaitQueue()
+            assert self.nursery is not None
+            self.nursery.start_soon(self._watch_host, key, q)
+        return q
+
+    def _host_fd_closing(self, fd: int) -> None:
+        if (fd, "r") in self._host_queues or (fd, "w") in self._host_queues:
+            try:
+                trio.lowlevel.notify_closing(fd)
+            except RuntimeError:
+                pass  # not inside trio (unit tests)
+
+    async def _watch_host(self, key: tuple[int, str], q: WaitQueue) -> None:
+        fd, mode = key
+        try:
+            await (trio.lowlevel.wait_readable if mode == "r" else trio.lowlevel.wait_writable)(fd)
+        except (trio.ClosedResourceError, OSError, ValueError):
+            pass  # closed under us: wake the waiters, their retry sees EBADF or data
+        finally:
+            if self._host_queues.get(key) is q:
+                del self._host_queues[key]
+            q.notify()
             self._flush_ready()
 
     # --- running ------------------------------------------------------------------------------------------
@@ -966,6 +997,8 @@ class Server:
 
     async def shutdown(self, grace: float = 1.0) -> None:
         """Kill cages still running; give workers already exiting ``grace`` seconds."""
+        if self._host_fd_closing in file_mod.HOST_CLOSE_HOOKS:
+            file_mod.HOST_CLOSE_HOOKS.remove(self._host_fd_closing)
         for host in list(self.by_slot):
             if host is not None and not host.killed:
                 self._kill_worker(host)
@@ -1000,13 +1033,13 @@ class _Parked:
         self.scope: trio.CancelScope | None = None
         cage = host.cage
         thread = ch.thread
-        self.queues = (*block.queues, cage.sig_wq)
+        self.queues = (*block.queues, cage.sig_wq, *(server.host_queue(fd, m) for fd, m in block.hosts))
         self._cb = self._notified
         for q in self.queues:
             q.add(self._cb)
         if deliverable(cage, thread) or not thread.alive:
             self.wake("signal")
-        elif block.deadline is not None or block.host is not None:
+        elif block.deadline is not None:
             self.scope = trio.CancelScope()
             assert server.nursery is not None
             server.nursery.start_soon(server._watch, self)

@@ -14,6 +14,7 @@ from kernel.syscalls import (
     sys_misc,
     sys_mman,
     sys_pipe,
+    sys_poll,
     sys_proc,
     sys_process,
     sys_signal,
@@ -23,4 +24,4 @@ from kernel.syscalls import (
 )
 
 FAMILIES = (sys_io, sys_fs, sys_proc, sys_process, sys_time, sys_mman, sys_signal, sys_sigwait, sys_pipe,
-            sys_futex, sys_misc, sys_xattr)
+            sys_futex, sys_poll, sys_misc, sys_xattr)
