@@ -185,6 +185,11 @@ int main(int argc, char **argv) {
     wali_close(fds[0]);
     check_eq(wali_epoll_wait(ep, out, 4, 0), 0, "gone with its fd");
     check_eq(wali_epoll_create(0), -EINVAL, "epoll_create(0)");
+    /* epoll_pwait: its mask holds for the wait */
+    uint64_t none = 0;
+    check_eq(wali_epoll_pwait(ep, out, 4, 20, &none, 8), 0, "epoll_pwait timeout");
+    check_eq(wali_epoll_pwait(ep, out, 4, 20, &none, 4), -EINVAL, "sigsetsize");
+    check_eq(wali_epoll_pwait(ep, out, 4, 20, (void *)0xFFFFFFF0u, 8), -EFAULT, "bad mask");
     return 0;
 }
 '''
