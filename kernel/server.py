@@ -80,6 +80,9 @@ _CAGE_TIGHT = min(_CAGE_SPIN, 25)
 @dataclass
 class ServerConfig:
     spin_us: float = 50.0
+    #: Part of the spin that polls without sched_yield (a cage's next request
+    #: usually follows its reply within a few microseconds).
+    tight_spin_us: float = float(os.environ.get("WARDEN_TIGHT_SPIN_US", "5"))
     yield_us: float = 200.0
     #: Safety net: wake up this often even if the doorbell handshake lost a race.
     sleep_timeout_s: float = 0.01
@@ -587,6 +590,7 @@ class Server:
         kp = self.kpage
         drain = self._drain
         spin_ns = int(self.config.spin_us * 1000)
+        tight_ns = int(self.config.tight_spin_us * 1000)
         yield_ns = int(self.config.yield_us * 1000)
         now = time.monotonic_ns
         checkpoint = trio.lowlevel.checkpoint
@@ -599,13 +603,18 @@ class Server:
             t = now()
             spin_until = t + spin_ns
             next_yield = t + yield_ns
+            tight_until = t + tight_ns
             while True:
                 if drain():
                     t = now()
                     spin_until = t + spin_ns
+                    tight_until = t + tight_ns
                 else:
-                    sched_yield()
                     t = now()
+                    if t >= tight_until:
+                        # Past the usual gap between a reply and the next request:
+                        # give the core away in case a cage shares it.
+                        sched_yield()
                 if t >= next_yield:
                     self._update_spin_hint()
                     await checkpoint()
