@@ -115,7 +115,8 @@ class PipeEnd(OpenFile):
         have = len(p.buf)
         if have:
             take = min(n, have)
-            buf[:take] = p.buf[:take]
+            with memoryview(p.buf) as v:  # one copy, and the view is gone before the resize
+                buf[:take] = v[:take]
             del p.buf[:take]
             p.wq.notify()
             return take

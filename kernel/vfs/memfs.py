@@ -44,6 +44,7 @@ __all__ = ["CHUNK", "MemFile", "MemFs", "MemInode"]
 
 CHUNK: Final = 64 * 1024
 _ZEROS: Final = bytes(CHUNK)
+_ZERO_VIEW: Final = memoryview(_ZEROS)
 TMPFS_MAGIC: Final = 0x01021994
 #: Largest file size (Linux MAX_LFS_FILESIZE on 64-bit).
 MAX_FILE_SIZE: Final = (1 << 63) - 1
@@ -393,9 +394,11 @@ class MemFs:
             if ch is not None:
                 have = min(max(len(ch) - co, 0), take)
                 if have:
-                    dest[pos:pos + have] = ch[co:co + have]
+                    # Through a view: slicing the bytearray itself would copy twice.
+                    with memoryview(ch) as v:
+                        dest[pos:pos + have] = v[co:co + have]
             if have < take:
-                dest[pos + have:pos + take] = _ZEROS[:take - have]
+                dest[pos + have:pos + take] = _ZERO_VIEW[:take - have]
             pos += take
         return n
 
