@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
 import trio
 
+from kernel.block import Block
 from kernel.cage import Cage, Creds
 from kernel.fdtable import FdTable
 from kernel.file import O_RDONLY, O_WRONLY, HostFdFile
@@ -187,8 +188,13 @@ class Warden:
     async def spawn(self, program: str | os.PathLike[str] | bytes, argv: Sequence[str | bytes] | None = None, *,
                     env: Sequence[str | bytes] = (), cwd: str | bytes = "/", stdin: int | None = None,
                     stdout: int | None = None, stderr: int | None = None, creds: Creds | None = None,
-                    exe: bytes | None = None) -> Cage:
-        """Start a cage running ``program`` (a path, or wasm/WAT bytes)."""
+                    exe: bytes | None = None,
+                    grates: dict[str, Callable[..., int | Block]] | None = None) -> Cage:
+        """Start a cage running ``program`` (a path, or wasm/WAT bytes).
+
+        ``grates`` maps syscall names to Python interposers installed before the
+        program makes its first call (see ``interpose``).
+        """
         wasm = load_program(program)
         if argv is None:
             argv = [program if not isinstance(program, bytes) else "program"]  # type: ignore[list-item]
@@ -198,6 +204,8 @@ class Warden:
             exe = os.fsencode(os.path.abspath(program)) if not isinstance(program, bytes) else b"/program"
         cage = self.kernel.spawn(av, ev, exe, fds=self.stdio(stdin, stdout, stderr),
                                  cwd=cwd if isinstance(cwd, bytes) else os.fsencode(cwd), creds=creds)
+        for name, handler in (grates or {}).items():
+            self.interpose(cage, name, handler)
         pfd = program_fd(wasm)
         try:
             self.server.start_cage(cage, pfd)
@@ -208,3 +216,31 @@ class Warden:
     async def wait(self, cage: Cage) -> int:
         """Wait for ``cage`` to exit; returns its wait status."""
         return await self.server.wait_exit(cage)
+
+    def interpose(self, cage: Cage, syscall: str, handler: Callable[..., int | Block]) -> None:
+        """Route ``cage``'s calls of ``syscall`` to ``handler`` (a Python grate).
+
+        The cage's 3i table slot is replaced: ``handler(cage, next, a1, ..., a6)``
+        receives the previous destination as ``next`` and may call it, change the
+        arguments, or answer itself (a result, a ``Block``, or raise
+        ``SyscallError``). The table is copied on fork and kept on exec, so the
+        cage's descendants are interposed too.
+        """
+        from abi.sysno import BY_NAME
+
+        info = BY_NAME.get(syscall)
+        if info is None:
+            raise ValueError(f"unknown syscall {syscall!r}")
+        nxt = cage.table[info.nr]
+
+        def grate(c: Cage, *args: int) -> int | Block:
+            return handler(c, nxt if nxt is not None else _enosys, *args)
+
+        grate.__name__ = f"grate_{syscall}"
+        cage.table[info.nr] = grate
+
+
+def _enosys(cage: Cage, *_: int) -> int:
+    from abi.errno import Errno
+
+    return -int(Errno.ENOSYS)
