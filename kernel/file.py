@@ -170,6 +170,47 @@ class OpenFile:
         return self.path
 
 
+class DirFile(OpenFile):
+    """An open directory: getdents over a snapshot of the entries taken when the
+    offset is 0 (open, or rewinddir), so entries added later are seen after a
+    rewind, as on Linux. The offset is the index of the next entry; the backend's
+    ``readdir`` gives ``(name, ino, dtype)`` with ``.`` and ``..`` first."""
+
+    __slots__ = ("snapshot",)
+    kind: ClassVar[str] = "dir"
+
+    def __init__(self, flags: int, *, fs: Filesystem | None = None, inode: Inode | None = None) -> None:
+        super().__init__(flags, fs=fs, inode=inode)
+        self.snapshot: list[tuple[bytes, int, int]] | None = None
+
+    def read_into(self, cage: Cage, buf: memoryview) -> int | Block:
+        raise SyscallError(Errno.EISDIR)
+
+    def write_from(self, cage: Cage, buf: memoryview) -> int | Block:
+        raise SyscallError(Errno.EISDIR)
+
+    def pread_into(self, buf: memoryview, offset: int) -> int:
+        raise SyscallError(Errno.EISDIR)
+
+    def seek(self, offset: int, whence: int) -> int:
+        if whence == os.SEEK_CUR:
+            offset += self.offset
+        elif whence != os.SEEK_SET:
+            raise SyscallError(Errno.EINVAL)
+        if offset < 0 or offset > (1 << 63) - 1:
+            raise SyscallError(Errno.EINVAL)
+        if offset == 0:
+            self.snapshot = None  # rewinddir sees new entries
+        self.offset = offset
+        return offset
+
+    def getdents(self, size: int) -> list[tuple[bytes, int, int, int]]:
+        if self.snapshot is None or self.offset == 0:
+            self.snapshot = self.fs.readdir(self.inode)  # type: ignore[union-attr]
+        off = self.offset
+        return [(nm, ino, dt, i + 1) for i, (nm, ino, dt) in enumerate(self.snapshot[off:], off)]
+
+
 class HostFdFile(OpenFile):
     """A host descriptor the kernel owns (the kernel's stdio, host files).
 

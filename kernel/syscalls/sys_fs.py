@@ -138,6 +138,17 @@ def _describe(cage: Cage, d: Loc | None, name: bytes, path: bytes) -> bytes:
     return os.path.normpath(base.rstrip(b"/") + b"/" + path)
 
 
+def _must_not_exist(cage: Cage, d: Loc, name: bytes) -> None:
+    """EEXIST if ``name`` exists in ``d`` (any lookup error but ENOENT propagates)."""
+    try:
+        cage.kernel.vfs.lookup_child(cage.fs, d, name)
+    except SyscallError as e:
+        if e.errno != Errno.ENOENT:
+            raise
+    else:
+        raise SyscallError(Errno.EEXIST)
+
+
 def _new_owner(cage: Cage, d: Loc, mode: int, *, is_dir: bool) -> tuple[int, int, int]:
     """uid, gid and permission bits of a new inode in ``d`` (Linux inode_init_owner).
 
@@ -537,13 +548,7 @@ def _mkdir(cage: Cage, dirfd: int, path: int, mode: int) -> int:
     vfs = cage.kernel.vfs
     if name in (b".", b".."):
         raise SyscallError(Errno.EEXIST)
-    try:
-        vfs.lookup_child(cage.fs, d, name)
-    except SyscallError as e:
-        if e.errno != Errno.ENOENT:
-            raise
-    else:
-        raise SyscallError(Errno.EEXIST)
+    _must_not_exist(cage, d, name)
     vfs.check_writable_dir(cage.creds, d)
     uid, gid, perm = _new_owner(cage, d, mode & 0o1777, is_dir=True)
     d.fs.mkdir(d.inode, name, perm, uid, gid)
@@ -813,13 +818,7 @@ def _link(cage: Cage, olddirfd: int, oldpath: int, newdirfd: int, newpath: int, 
         raise SyscallError(Errno.EEXIST)
     # Linux filename_create: an existing name is EEXIST; a trailing slash on a new one ENOENT.
     vfs = cage.kernel.vfs
-    try:
-        vfs.lookup_child(cage.fs, d, name)
-    except SyscallError as e:
-        if e.errno != Errno.ENOENT:
-            raise
-    else:
-        raise SyscallError(Errno.EEXIST)
+    _must_not_exist(cage, d, name)
     if trailing:
         raise SyscallError(Errno.ENOENT)
     if src.mount is not d.mount:
@@ -851,13 +850,7 @@ def _symlink(cage: Cage, target: int, newdirfd: int, linkpath: int) -> int:
     if name in (b".", b".."):
         raise SyscallError(Errno.EEXIST)
     vfs = cage.kernel.vfs
-    try:
-        vfs.lookup_child(cage.fs, d, name)
-    except SyscallError as e:
-        if e.errno != Errno.ENOENT:
-            raise
-    else:
-        raise SyscallError(Errno.EEXIST)
+    _must_not_exist(cage, d, name)
     if trailing:
         raise SyscallError(Errno.ENOENT)
     vfs.check_writable_dir(cage.creds, d)
@@ -915,13 +908,7 @@ def _mknod(cage: Cage, dirfd: int, path: int, mode: int, dev: int) -> int:
     if name in (b".", b".."):
         raise SyscallError(Errno.EEXIST)
     vfs = cage.kernel.vfs
-    try:
-        vfs.lookup_child(cage.fs, d, name)
-    except SyscallError as e:
-        if e.errno != Errno.ENOENT:
-            raise
-    else:
-        raise SyscallError(Errno.EEXIST)
+    _must_not_exist(cage, d, name)
     if trailing:
         raise SyscallError(Errno.ENOENT)
     vfs.check_writable_dir(cage.creds, d)

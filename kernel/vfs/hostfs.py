@@ -39,7 +39,7 @@ from kernel._unsafe import (
     renameat2,
 )
 from kernel.errors import SyscallError
-from kernel.file import HostFdFile, OpenFile
+from kernel.file import DirFile, HostFdFile, OpenFile
 from kernel.vfs.types import S_IFDIR, S_IFMT, StatfsResult, StatResult, dtype_of
 
 __all__ = ["HostFs", "HostInode"]
@@ -382,32 +382,12 @@ class HostFs:
         os.sync()
 
 
-class HostDir(OpenFile):
-    __slots__ = ("snapshot",)
-    kind = "dir"
+class HostDir(DirFile):
+    __slots__ = ()
 
     def __init__(self, fs: HostFs, inode: HostInode, flags: int) -> None:
         super().__init__(flags, fs=fs, inode=inode)  # type: ignore[arg-type]
-        self.snapshot: list[tuple[bytes, int, int]] | None = None
-
-    def read_into(self, cage: object, buf: memoryview) -> int:
-        raise SyscallError(Errno.EISDIR)
-
-    def seek(self, offset: int, whence: int) -> int:
-        if whence == os.SEEK_CUR:
-            offset += self.offset
-        elif whence != os.SEEK_SET:
-            raise SyscallError(Errno.EINVAL)
-        if offset < 0 or offset > (1 << 63) - 1:
-            raise SyscallError(Errno.EINVAL)
-        if offset == 0:
-            self.snapshot = None
-        self.offset = offset
-        return offset
 
     @_host_errors
     def getdents(self, size: int) -> list[tuple[bytes, int, int, int]]:
-        if self.snapshot is None or self.offset == 0:
-            self.snapshot = self.fs.readdir(self.inode)  # type: ignore[union-attr]
-        off = self.offset
-        return [(nm, ino, dt, i + 1) for i, (nm, ino, dt) in enumerate(self.snapshot[off:], off)]
+        return super().getdents(size)

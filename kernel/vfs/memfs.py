@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
 from kernel.errors import SyscallError
-from kernel.file import O_APPEND, POLLIN, POLLOUT, OpenFile
+from kernel.file import O_APPEND, POLLIN, POLLOUT, DirFile, OpenFile
 from kernel.vfs.types import (
     NAME_MAX,
     S_IFDIR,
@@ -537,46 +537,19 @@ def _seek_data_hole(i: MemInode, offset: int, data: bool) -> int:
     return i.size
 
 
-class MemDir(OpenFile):
-    """An open directory of a MemFs: getdents over a snapshot taken at rewind."""
+class MemDir(DirFile):
+    """An open directory of a MemFs."""
 
-    __slots__ = ("snapshot",)
-    kind = "dir"
+    __slots__ = ()
 
     def __init__(self, fs: MemFs, inode: MemInode, flags: int) -> None:
         super().__init__(flags, fs=fs, inode=inode)  # type: ignore[arg-type]
-        self.snapshot: list[tuple[bytes, int, int]] | None = None
         fs.opened(inode)
-
-    def read_into(self, cage: Cage, buf: memoryview) -> int:
-        raise SyscallError(Errno.EISDIR)
-
-    def write_from(self, cage: Cage, buf: memoryview) -> int:
-        raise SyscallError(Errno.EISDIR)
-
-    def pread_into(self, buf: memoryview, offset: int) -> int:
-        raise SyscallError(Errno.EISDIR)
-
-    def seek(self, offset: int, whence: int) -> int:
-        if whence == os.SEEK_SET and offset >= 0:
-            new = offset
-        elif whence == os.SEEK_CUR and self.offset + offset >= 0:
-            new = self.offset + offset
-        else:
-            raise SyscallError(Errno.EINVAL)
-        if new > MAX_FILE_SIZE:
-            raise SyscallError(Errno.EINVAL)
-        if new == 0:
-            self.snapshot = None  # rewinddir sees new entries
-        self.offset = new
-        return new
 
     def getdents(self, size: int) -> list[tuple[bytes, int, int, int]]:
         if self.inode.nlink == 0:  # type: ignore[union-attr]
             raise SyscallError(Errno.ENOENT)  # Linux iterate_dir: IS_DEADDIR
-        if self.snapshot is None or self.offset == 0:
-            self.snapshot = self.fs.readdir(self.inode)  # type: ignore[union-attr]
-        return [(name, ino, dt, idx + 1) for idx, (name, ino, dt) in enumerate(self.snapshot)][self.offset:]
+        return super().getdents(size)
 
     def release(self) -> None:
         self.fs.closed(self.inode)  # type: ignore[union-attr]

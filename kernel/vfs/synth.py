@@ -17,7 +17,7 @@ from typing import Any
 
 from abi.errno import Errno
 from kernel.errors import SyscallError
-from kernel.file import OpenFile
+from kernel.file import DirFile, OpenFile
 from kernel.vfs.types import S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, StatfsResult, StatResult, dtype_of
 
 __all__ = ["BytesFile", "SNode", "SynthFs"]
@@ -215,31 +215,8 @@ class BytesFile(OpenFile):
         return st
 
 
-class SynthDir(OpenFile):
-    __slots__ = ("snapshot",)
-    kind = "dir"
+class SynthDir(DirFile):
+    __slots__ = ()
 
     def __init__(self, fs: SynthFs, n: SNode, flags: int) -> None:
         super().__init__(flags, fs=fs, inode=n)  # type: ignore[arg-type]
-        self.snapshot: list[tuple[bytes, int, int]] | None = None
-
-    def read_into(self, cage: Any, buf: memoryview) -> int:
-        raise SyscallError(Errno.EISDIR)
-
-    def seek(self, offset: int, whence: int) -> int:
-        if whence == 1:
-            offset += self.offset
-        elif whence != 0:
-            raise SyscallError(Errno.EINVAL)
-        if offset < 0 or offset > (1 << 63) - 1:
-            raise SyscallError(Errno.EINVAL)
-        if offset == 0:
-            self.snapshot = None
-        self.offset = offset
-        return offset
-
-    def getdents(self, size: int) -> list[tuple[bytes, int, int, int]]:
-        if self.snapshot is None or self.offset == 0:
-            self.snapshot = self.fs.readdir(self.inode)  # type: ignore[union-attr]
-        off = self.offset
-        return [(nm, ino, dt, i + 1) for i, (nm, ino, dt) in enumerate(self.snapshot[off:], off)]
