@@ -17,13 +17,79 @@ directory through read(2) is EISDIR...). Subclasses override what they support.
 from __future__ import annotations
 
 import errno as _errno
-from collections.abc import Callable
 import os
 import stat as _stat
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    O_ACCMODE as O_ACCMODE,
+)
+from abi.flags import (
+    O_APPEND as O_APPEND,
+)
+from abi.flags import (
+    O_ASYNC as O_ASYNC,
+)
+from abi.flags import (
+    O_DIRECT as O_DIRECT,
+)
+from abi.flags import (
+    O_DSYNC as O_DSYNC,
+)
+from abi.flags import (
+    O_LARGEFILE as O_LARGEFILE,
+)
+from abi.flags import (
+    O_NOATIME as O_NOATIME,
+)
+from abi.flags import (
+    O_NONBLOCK as O_NONBLOCK,
+)
+from abi.flags import (
+    O_PATH as O_PATH,
+)
+from abi.flags import (
+    O_RDONLY as O_RDONLY,
+)
+from abi.flags import (
+    O_RDWR as O_RDWR,
+)
+from abi.flags import (
+    O_SYNC as O_SYNC,
+)
+from abi.flags import (
+    O_WRONLY as O_WRONLY,
+)
+from abi.flags import (
+    POLLERR as POLLERR,
+)
+from abi.flags import (
+    POLLHUP as POLLHUP,
+)
+from abi.flags import (
+    POLLIN as POLLIN,
+)
+from abi.flags import (
+    POLLNVAL as POLLNVAL,
+)
+from abi.flags import (
+    POLLOUT as POLLOUT,
+)
+from abi.flags import (
+    POLLPRI as POLLPRI,
+)
+from abi.flags import (
+    POLLRDNORM as POLLRDNORM,
+)
+from abi.flags import (
+    POLLWRNORM as POLLWRNORM,
+)
+from abi.flags import (
+    SETFL_MASK as SETFL_MASK,
+)
 from kernel.block import Block, WaitQueue
 from kernel.errors import SyscallError
 from kernel.vfs.types import S_IFCHR, StatResult
@@ -38,30 +104,7 @@ __all__ = [
     "HostFdFile", "OpenFile",
 ]
 
-O_RDONLY = 0
-O_WRONLY = 1
-O_RDWR = 2
-O_ACCMODE = 3
-O_APPEND = 0o2000
-O_NONBLOCK = 0o4000
-O_DSYNC = 0o10000
-O_ASYNC = 0o20000
-O_DIRECT = 0o40000
-O_LARGEFILE = 0o100000
-O_NOATIME = 0o1000000
-O_SYNC = 0o4010000
-O_PATH = 0o10000000
-#: Status flags F_SETFL may change (Linux: O_APPEND|O_ASYNC|O_DIRECT|O_NOATIME|O_NONBLOCK).
-SETFL_MASK = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK
 
-POLLIN = 0x001
-POLLPRI = 0x002
-POLLOUT = 0x004
-POLLERR = 0x008
-POLLHUP = 0x010
-POLLNVAL = 0x020
-POLLRDNORM = 0x040
-POLLWRNORM = 0x100
 
 _NO_QUEUES: tuple[WaitQueue, ...] = ()
 

@@ -22,6 +22,45 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    F_GETLK as F_GETLK,
+)
+from abi.flags import (
+    F_OFD_GETLK as F_OFD_GETLK,
+)
+from abi.flags import (
+    F_OFD_SETLK as F_OFD_SETLK,
+)
+from abi.flags import (
+    F_OFD_SETLKW as F_OFD_SETLKW,
+)
+from abi.flags import (
+    F_RDLCK as F_RDLCK,
+)
+from abi.flags import (
+    F_SETLK as F_SETLK,
+)
+from abi.flags import (
+    F_SETLKW as F_SETLKW,
+)
+from abi.flags import (
+    F_UNLCK as F_UNLCK,
+)
+from abi.flags import (
+    F_WRLCK as F_WRLCK,
+)
+from abi.flags import (
+    LOCK_EX as LOCK_EX,
+)
+from abi.flags import (
+    LOCK_NB as LOCK_NB,
+)
+from abi.flags import (
+    LOCK_SH as LOCK_SH,
+)
+from abi.flags import (
+    LOCK_UN as LOCK_UN,
+)
 from kernel.block import Block, WaitQueue
 from kernel.errors import SyscallError
 
@@ -31,19 +70,6 @@ if TYPE_CHECKING:
 
 __all__ = ["fcntl_lock", "flock", "on_close", "on_exit", "on_release"]
 
-F_RDLCK: Final = 0
-F_WRLCK: Final = 1
-F_UNLCK: Final = 2
-F_GETLK: Final = 5
-F_SETLK: Final = 6
-F_SETLKW: Final = 7
-F_OFD_GETLK: Final = 36
-F_OFD_SETLK: Final = 37
-F_OFD_SETLKW: Final = 38
-LOCK_SH: Final = 1
-LOCK_EX: Final = 2
-LOCK_NB: Final = 4
-LOCK_UN: Final = 8
 INF: Final = 1 << 63
 
 FLOCK = struct.Struct("<hh4xqqi4x")  # l_type, l_whence, l_start, l_len, l_pid

@@ -24,6 +24,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    PIPE_BUF as PIPE_BUF,
+)
 from kernel.block import Block, WaitQueue
 from kernel.errors import SyscallError
 from kernel.file import O_NONBLOCK, O_RDONLY, O_WRONLY, POLLERR, POLLHUP, POLLIN, POLLOUT, OpenFile
@@ -34,7 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = ["PIPE_BUF", "Pipe", "PipeEnd", "open_fifo"]
 
-PIPE_BUF: Final = 4096
 DEFAULT_SIZE: Final = 65536
 MAX_SIZE: Final = 1 << 20
 PIPEFS_DEV: Final = 0x0C

@@ -13,6 +13,54 @@ import fcntl
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    FIONREAD as FIONREAD,
+)
+from abi.flags import (
+    TCFLSH as TCFLSH,
+)
+from abi.flags import (
+    TCGETS as TCGETS,
+)
+from abi.flags import (
+    TCSBRK as TCSBRK,
+)
+from abi.flags import (
+    TCSETS as TCSETS,
+)
+from abi.flags import (
+    TCSETSF as TCSETSF,
+)
+from abi.flags import (
+    TCSETSW as TCSETSW,
+)
+from abi.flags import (
+    TCXONC as TCXONC,
+)
+from abi.flags import (
+    TIOCGPGRP as TIOCGPGRP,
+)
+from abi.flags import (
+    TIOCGSID as TIOCGSID,
+)
+from abi.flags import (
+    TIOCGWINSZ as TIOCGWINSZ,
+)
+from abi.flags import (
+    TIOCNOTTY as TIOCNOTTY,
+)
+from abi.flags import (
+    TIOCOUTQ as TIOCOUTQ,
+)
+from abi.flags import (
+    TIOCSCTTY as TIOCSCTTY,
+)
+from abi.flags import (
+    TIOCSPGRP as TIOCSPGRP,
+)
+from abi.flags import (
+    TIOCSWINSZ as TIOCSWINSZ,
+)
 from kernel.errors import SyscallError
 
 if TYPE_CHECKING:
@@ -21,22 +69,6 @@ if TYPE_CHECKING:
 
 __all__ = ["host_ioctl"]
 
-TCGETS: Final = 0x5401
-TCSETS: Final = 0x5402
-TCSETSW: Final = 0x5403
-TCSETSF: Final = 0x5404
-TCSBRK: Final = 0x5409
-TCXONC: Final = 0x540A
-TCFLSH: Final = 0x540B
-TIOCSCTTY: Final = 0x540E
-TIOCGPGRP: Final = 0x540F
-TIOCSPGRP: Final = 0x5410
-TIOCOUTQ: Final = 0x5411
-TIOCGWINSZ: Final = 0x5413
-TIOCSWINSZ: Final = 0x5414
-FIONREAD: Final = 0x541B
-TIOCNOTTY: Final = 0x5422
-TIOCGSID: Final = 0x5429
 TCSBRKP: Final = 0x5425
 
 TERMIOS_SIZE: Final = 36

@@ -14,14 +14,88 @@ import time
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    AT_EACCESS as AT_EACCESS,
+)
+from abi.flags import (
+    AT_EMPTY_PATH as AT_EMPTY_PATH,
+)
+from abi.flags import (
+    AT_FDCWD as AT_FDCWD,
+)
+from abi.flags import (
+    AT_NO_AUTOMOUNT as AT_NO_AUTOMOUNT,
+)
+from abi.flags import (
+    AT_REMOVEDIR as AT_REMOVEDIR,
+)
+from abi.flags import (
+    AT_STATX_SYNC_TYPE as AT_STATX_SYNC_TYPE,
+)
+from abi.flags import (
+    AT_SYMLINK_FOLLOW as AT_SYMLINK_FOLLOW,
+)
+from abi.flags import (
+    AT_SYMLINK_NOFOLLOW as AT_SYMLINK_NOFOLLOW,
+)
+from abi.flags import (
+    O_CLOEXEC as O_CLOEXEC,
+)
+from abi.flags import (
+    O_CREAT as O_CREAT,
+)
+from abi.flags import (
+    O_DIRECTORY as O_DIRECTORY,
+)
+from abi.flags import (
+    O_EXCL as O_EXCL,
+)
+from abi.flags import (
+    O_NOATIME as O_NOATIME,
+)
+from abi.flags import (
+    O_NOCTTY as O_NOCTTY,
+)
+from abi.flags import (
+    O_NOFOLLOW as O_NOFOLLOW,
+)
+from abi.flags import (
+    O_TRUNC as O_TRUNC,
+)
+from abi.flags import (
+    RENAME_EXCHANGE as RENAME_EXCHANGE,
+)
+from abi.flags import (
+    RENAME_NOREPLACE as RENAME_NOREPLACE,
+)
+from abi.flags import (
+    RENAME_WHITEOUT as RENAME_WHITEOUT,
+)
+from abi.flags import (
+    S_ISGID as S_ISGID,
+)
+from abi.flags import (
+    S_ISUID as S_ISUID,
+)
+from abi.flags import (
+    STATX_BASIC_STATS as STATX_BASIC_STATS,
+)
+from abi.flags import (
+    STATX_BTIME as STATX_BTIME,
+)
+from abi.flags import (
+    UTIME_NOW as UTIME_NOW,
+)
+from abi.flags import (
+    UTIME_OMIT as UTIME_OMIT,
+)
 from abi.structs import Stat, Statfs, Statx, pack_dirent64
+from kernel.block import Block
 from kernel.errors import SyscallError
 from kernel.file import O_ACCMODE, O_PATH, O_RDONLY, O_WRONLY, OpenFile
 from kernel.table import partial, supported
 from kernel.vfs.types import S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK
 from kernel.vfs.vfs import MAXSYMLINKS, R_OK, W_OK, X_OK, Loc, may_access
-
-from kernel.block import Block
 
 if TYPE_CHECKING:
     from kernel.cage import Cage, Creds
@@ -29,40 +103,15 @@ if TYPE_CHECKING:
 
 __all__ = ["SYSCALLS", "do_open", "path_at"]
 
-AT_FDCWD: Final = -100
-AT_SYMLINK_NOFOLLOW: Final = 0x100
-AT_REMOVEDIR: Final = 0x200
-AT_EACCESS: Final = 0x200
-AT_SYMLINK_FOLLOW: Final = 0x400
-AT_NO_AUTOMOUNT: Final = 0x800
-AT_EMPTY_PATH: Final = 0x1000
-AT_STATX_SYNC_TYPE: Final = 0x6000
 
-O_CREAT: Final = 0o100
-O_EXCL: Final = 0o200
-O_NOCTTY: Final = 0o400
-O_TRUNC: Final = 0o1000
-O_DIRECTORY: Final = 0o200000
-O_NOFOLLOW: Final = 0o400000
-O_CLOEXEC: Final = 0o2000000
 __O_TMPFILE: Final = 0o20000000
 O_TMPFILE: Final = __O_TMPFILE | O_DIRECTORY
-O_NOATIME: Final = 0o1000000
 #: Every flag open(2) knows; others are ignored by Linux (not EINVAL), so are here.
 _O_PATH_KEEP: Final = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
 
-S_ISUID: Final = 0o4000
-S_ISGID: Final = 0o2000
 
-RENAME_NOREPLACE: Final = 1
-RENAME_EXCHANGE: Final = 2
-RENAME_WHITEOUT: Final = 4
 
-UTIME_NOW: Final = (1 << 30) - 1
-UTIME_OMIT: Final = (1 << 30) - 2
 
-STATX_BASIC_STATS: Final = 0x7FF
-STATX_BTIME: Final = 0x800
 
 _STAT = Stat.FMT
 _STATX = Statx.FMT

@@ -7,6 +7,39 @@ import time
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    FUTEX_BITSET_MATCH_ANY as FUTEX_BITSET_MATCH_ANY,
+)
+from abi.flags import (
+    FUTEX_CLOCK_REALTIME as FUTEX_CLOCK_REALTIME,
+)
+from abi.flags import (
+    FUTEX_CMP_REQUEUE as FUTEX_CMP_REQUEUE,
+)
+from abi.flags import (
+    FUTEX_FD as FUTEX_FD,
+)
+from abi.flags import (
+    FUTEX_PRIVATE_FLAG as FUTEX_PRIVATE_FLAG,
+)
+from abi.flags import (
+    FUTEX_REQUEUE as FUTEX_REQUEUE,
+)
+from abi.flags import (
+    FUTEX_WAIT as FUTEX_WAIT,
+)
+from abi.flags import (
+    FUTEX_WAIT_BITSET as FUTEX_WAIT_BITSET,
+)
+from abi.flags import (
+    FUTEX_WAKE as FUTEX_WAKE,
+)
+from abi.flags import (
+    FUTEX_WAKE_BITSET as FUTEX_WAKE_BITSET,
+)
+from abi.flags import (
+    FUTEX_WAKE_OP as FUTEX_WAKE_OP,
+)
 from kernel.errors import SyscallError
 from kernel.futex import futex_requeue, futex_wait, futex_wake
 from kernel.table import partial
@@ -17,17 +50,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SYSCALLS"]
 
-FUTEX_WAIT: Final = 0
-FUTEX_WAKE: Final = 1
-FUTEX_FD: Final = 2
-FUTEX_REQUEUE: Final = 3
-FUTEX_CMP_REQUEUE: Final = 4
-FUTEX_WAKE_OP: Final = 5
-FUTEX_WAIT_BITSET: Final = 9
-FUTEX_WAKE_BITSET: Final = 10
-FUTEX_PRIVATE_FLAG: Final = 128
-FUTEX_CLOCK_REALTIME: Final = 256
-FUTEX_BITSET_MATCH_ANY: Final = 0xFFFFFFFF
 NS: Final = 1_000_000_000
 _TS = struct.Struct("<qq")
 

@@ -13,6 +13,99 @@ import struct
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (
+    F_ADD_SEALS as F_ADD_SEALS,
+)
+from abi.flags import (
+    F_DUPFD as F_DUPFD,
+)
+from abi.flags import (
+    F_DUPFD_CLOEXEC as F_DUPFD_CLOEXEC,
+)
+from abi.flags import (
+    F_GET_SEALS as F_GET_SEALS,
+)
+from abi.flags import (
+    F_GETFD as F_GETFD,
+)
+from abi.flags import (
+    F_GETFL as F_GETFL,
+)
+from abi.flags import (
+    F_GETLEASE as F_GETLEASE,
+)
+from abi.flags import (
+    F_GETLK as F_GETLK,
+)
+from abi.flags import (
+    F_GETOWN as F_GETOWN,
+)
+from abi.flags import (
+    F_GETOWN_EX as F_GETOWN_EX,
+)
+from abi.flags import (
+    F_GETPIPE_SZ as F_GETPIPE_SZ,
+)
+from abi.flags import (
+    F_GETSIG as F_GETSIG,
+)
+from abi.flags import (
+    F_OFD_GETLK as F_OFD_GETLK,
+)
+from abi.flags import (
+    F_OFD_SETLK as F_OFD_SETLK,
+)
+from abi.flags import (
+    F_OFD_SETLKW as F_OFD_SETLKW,
+)
+from abi.flags import (
+    F_SETFD as F_SETFD,
+)
+from abi.flags import (
+    F_SETFL as F_SETFL,
+)
+from abi.flags import (
+    F_SETLEASE as F_SETLEASE,
+)
+from abi.flags import (
+    F_SETLK as F_SETLK,
+)
+from abi.flags import (
+    F_SETLKW as F_SETLKW,
+)
+from abi.flags import (
+    F_SETOWN as F_SETOWN,
+)
+from abi.flags import (
+    F_SETOWN_EX as F_SETOWN_EX,
+)
+from abi.flags import (
+    F_SETPIPE_SZ as F_SETPIPE_SZ,
+)
+from abi.flags import (
+    F_SETSIG as F_SETSIG,
+)
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    FD_CLOEXEC as FD_CLOEXEC,
+)
+from abi.flags import (
+    FIOASYNC as FIOASYNC,
+)
+from abi.flags import (
+    FIOCLEX as FIOCLEX,
+)
+from abi.flags import (
+    FIONBIO as FIONBIO,
+)
+from abi.flags import (
+    FIONCLEX as FIONCLEX,
+)
+from abi.flags import (
+    FIONREAD as FIONREAD,
+)
+from abi.flags import (
+    O_CLOEXEC as O_CLOEXEC,
+)
 from abi.structs import iovec_array
 from kernel import locks
 from kernel.errors import SyscallError
@@ -29,40 +122,9 @@ MAX_RW_COUNT: Final = 0x7FFFF000
 _OFF_MAX: Final = (1 << 63) - 1
 UIO_MAXIOV: Final = 1024
 
-F_DUPFD: Final = 0
-F_GETFD: Final = 1
-F_SETFD: Final = 2
-F_GETFL: Final = 3
-F_SETFL: Final = 4
-F_GETLK: Final = 5
-F_SETLK: Final = 6
-F_SETLKW: Final = 7
-F_SETOWN: Final = 8
-F_GETOWN: Final = 9
-F_SETSIG: Final = 10
-F_GETSIG: Final = 11
-F_SETOWN_EX: Final = 15
-F_GETOWN_EX: Final = 16
-F_OFD_GETLK: Final = 36
-F_OFD_SETLK: Final = 37
-F_OFD_SETLKW: Final = 38
-F_SETLEASE: Final = 1024
-F_GETLEASE: Final = 1025
-F_DUPFD_CLOEXEC: Final = 1030
-F_SETPIPE_SZ: Final = 1031
-F_GETPIPE_SZ: Final = 1032
-F_ADD_SEALS: Final = 1033
-F_GET_SEALS: Final = 1034
-FD_CLOEXEC: Final = 1
-O_CLOEXEC: Final = 0o2000000
 #: Bits open() keeps in the description that F_GETFL does not report.
 _OPEN_ONLY: Final = 0o100 | 0o200 | 0o400 | 0o1000 | O_CLOEXEC
 
-FIONREAD: Final = 0x541B
-FIONBIO: Final = 0x5421
-FIONCLEX: Final = 0x5450
-FIOCLEX: Final = 0x5451
-FIOASYNC: Final = 0x5452
 
 _I32 = struct.Struct("<i")
 

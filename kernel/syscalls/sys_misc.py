@@ -6,6 +6,15 @@ import os
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    GRND_INSECURE as GRND_INSECURE,
+)
+from abi.flags import (
+    GRND_NONBLOCK as GRND_NONBLOCK,
+)
+from abi.flags import (
+    GRND_RANDOM as GRND_RANDOM,
+)
 from kernel.errors import SyscallError
 from kernel.table import supported
 
@@ -14,9 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SYSCALLS"]
 
-GRND_NONBLOCK: Final = 1
-GRND_RANDOM: Final = 2
-GRND_INSECURE: Final = 4
 #: Linux returns at most this much per call (larger requests are short reads).
 _MAX: Final = 33554431
 

@@ -23,6 +23,78 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    MADV_DONTNEED as MADV_DONTNEED,
+)
+from abi.flags import (
+    MADV_FREE as MADV_FREE,
+)
+from abi.flags import (
+    MADV_REMOVE as MADV_REMOVE,
+)
+from abi.flags import (
+    MAP_ANONYMOUS as MAP_ANONYMOUS,
+)
+from abi.flags import (
+    MAP_FIXED as MAP_FIXED,
+)
+from abi.flags import (
+    MAP_FIXED_NOREPLACE as MAP_FIXED_NOREPLACE,
+)
+from abi.flags import (
+    MAP_PRIVATE as MAP_PRIVATE,
+)
+from abi.flags import (
+    MAP_SHARED as MAP_SHARED,
+)
+from abi.flags import (
+    MAP_SHARED_VALIDATE as MAP_SHARED_VALIDATE,
+)
+from abi.flags import (
+    MAP_TYPE as MAP_TYPE,
+)
+from abi.flags import (
+    MCL_CURRENT as MCL_CURRENT,
+)
+from abi.flags import (
+    MCL_FUTURE as MCL_FUTURE,
+)
+from abi.flags import (
+    MCL_ONFAULT as MCL_ONFAULT,
+)
+from abi.flags import (
+    MREMAP_DONTUNMAP as MREMAP_DONTUNMAP,
+)
+from abi.flags import (
+    MREMAP_FIXED as MREMAP_FIXED,
+)
+from abi.flags import (
+    MREMAP_MAYMOVE as MREMAP_MAYMOVE,
+)
+from abi.flags import (
+    MS_ASYNC as MS_ASYNC,
+)
+from abi.flags import (
+    MS_INVALIDATE as MS_INVALIDATE,
+)
+from abi.flags import (
+    MS_SYNC as MS_SYNC,
+)
+from abi.flags import (
+    PROT_EXEC as PROT_EXEC,
+)
+from abi.flags import (
+    PROT_GROWSDOWN as PROT_GROWSDOWN,
+)
+from abi.flags import (
+    PROT_GROWSUP as PROT_GROWSUP,
+)
+from abi.flags import (
+    PROT_READ as PROT_READ,
+)
+from abi.flags import (
+    PROT_WRITE as PROT_WRITE,
+)
 from abi.messages import ReplyFlag
 from kernel import locks
 from kernel._unsafe import punch_hole
@@ -37,35 +109,11 @@ if TYPE_CHECKING:
 
 __all__ = ["SYSCALLS", "release_mappings"]
 
-PROT_READ: Final = 1
-PROT_WRITE: Final = 2
-PROT_EXEC: Final = 4
 PROT_SEM: Final = 8
-PROT_GROWSDOWN: Final = 0x01000000
-PROT_GROWSUP: Final = 0x02000000
-MAP_SHARED: Final = 0x01
-MAP_PRIVATE: Final = 0x02
-MAP_SHARED_VALIDATE: Final = 0x03
-MAP_TYPE: Final = 0x0F
-MAP_FIXED: Final = 0x10
-MAP_ANONYMOUS: Final = 0x20
-MAP_FIXED_NOREPLACE: Final = 0x100000
 #: Flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK and the known ones).
 _KNOWN_FLAGS: Final = 0x3 | MAP_FIXED | MAP_ANONYMOUS | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x8000 \
     | 0x10000 | 0x20000 | 0x40000 | 0x80000 | MAP_FIXED_NOREPLACE
-MREMAP_MAYMOVE: Final = 1
-MREMAP_FIXED: Final = 2
-MREMAP_DONTUNMAP: Final = 4
-MS_ASYNC: Final = 1
-MS_INVALIDATE: Final = 2
-MS_SYNC: Final = 4
-MADV_DONTNEED: Final = 4
-MADV_FREE: Final = 8
-MADV_REMOVE: Final = 9
 _MADV_VALID: Final = frozenset({0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25})
-MCL_CURRENT: Final = 1
-MCL_FUTURE: Final = 2
-MCL_ONFAULT: Final = 4
 
 
 def _mem_size(cage: Cage) -> int:

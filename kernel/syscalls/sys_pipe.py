@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import struct
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    O_CLOEXEC as O_CLOEXEC,
+)
+from abi.flags import (
+    O_DIRECT as O_DIRECT,
+)
+from abi.flags import (
+    O_NONBLOCK as O_NONBLOCK,
+)
 from kernel.errors import SyscallError
 from kernel.pipe import make_pipe
 from kernel.table import supported
@@ -15,9 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SYSCALLS"]
 
-O_NONBLOCK: Final = 0o4000
-O_DIRECT: Final = 0o40000
-O_CLOEXEC: Final = 0o2000000
 _FDS = struct.Struct("<ii")
 
 

@@ -20,6 +20,78 @@ import weakref
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (
+    EPOLL_CLOEXEC as EPOLL_CLOEXEC,
+)
+from abi.flags import (
+    EPOLL_CTL_ADD as EPOLL_CTL_ADD,
+)
+from abi.flags import (
+    EPOLL_CTL_DEL as EPOLL_CTL_DEL,
+)
+from abi.flags import (
+    EPOLL_CTL_MOD as EPOLL_CTL_MOD,
+)
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    EPOLLERR as EPOLLERR,
+)
+from abi.flags import (
+    EPOLLET as EPOLLET,
+)
+from abi.flags import (
+    EPOLLEXCLUSIVE as EPOLLEXCLUSIVE,
+)
+from abi.flags import (
+    EPOLLHUP as EPOLLHUP,
+)
+from abi.flags import (
+    EPOLLIN as EPOLLIN,
+)
+from abi.flags import (
+    EPOLLONESHOT as EPOLLONESHOT,
+)
+from abi.flags import (
+    EPOLLOUT as EPOLLOUT,
+)
+from abi.flags import (
+    EPOLLRDHUP as EPOLLRDHUP,
+)
+from abi.flags import (
+    EPOLLWAKEUP as EPOLLWAKEUP,
+)
+from abi.flags import (
+    POLLERR as POLLERR,
+)
+from abi.flags import (
+    POLLHUP as POLLHUP,
+)
+from abi.flags import (
+    POLLIN as POLLIN,
+)
+from abi.flags import (
+    POLLNVAL as POLLNVAL,
+)
+from abi.flags import (
+    POLLOUT as POLLOUT,
+)
+from abi.flags import (
+    POLLPRI as POLLPRI,
+)
+from abi.flags import (
+    POLLRDBAND as POLLRDBAND,
+)
+from abi.flags import (
+    POLLRDHUP as POLLRDHUP,
+)
+from abi.flags import (
+    POLLRDNORM as POLLRDNORM,
+)
+from abi.flags import (
+    POLLWRBAND as POLLWRBAND,
+)
+from abi.flags import (
+    POLLWRNORM as POLLWRNORM,
+)
 from abi.structs import fdset_fds, fdset_pack, fdset_unpack
 from kernel.block import Block, WaitQueue
 from kernel.cage import RLIMIT_NOFILE
@@ -34,32 +106,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SYSCALLS", "EpollFile"]
 
-POLLIN: Final = 0x001
-POLLPRI: Final = 0x002
-POLLOUT: Final = 0x004
-POLLERR: Final = 0x008
-POLLHUP: Final = 0x010
-POLLNVAL: Final = 0x020
-POLLRDNORM: Final = 0x040
-POLLRDBAND: Final = 0x080
-POLLWRNORM: Final = 0x100
-POLLWRBAND: Final = 0x200
-POLLRDHUP: Final = 0x2000
 _ALWAYS: Final = POLLERR | POLLHUP | POLLNVAL
 
-EPOLLIN: Final = 0x001
-EPOLLOUT: Final = 0x004
-EPOLLERR: Final = 0x008
-EPOLLHUP: Final = 0x010
-EPOLLRDHUP: Final = 0x2000
-EPOLLEXCLUSIVE: Final = 1 << 28
-EPOLLWAKEUP: Final = 1 << 29
-EPOLLONESHOT: Final = 1 << 30
-EPOLLET: Final = 1 << 31
-EPOLL_CTL_ADD: Final = 1
-EPOLL_CTL_DEL: Final = 2
-EPOLL_CTL_MOD: Final = 3
-EPOLL_CLOEXEC: Final = 0o2000000
 EP_MAX_EVENTS: Final = 0x7FFFFFFF // 12
 
 _POLLFD = struct.Struct("<ihh")

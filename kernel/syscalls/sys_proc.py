@@ -14,6 +14,45 @@ import time
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    PR_GET_CHILD_SUBREAPER as PR_GET_CHILD_SUBREAPER,
+)
+from abi.flags import (
+    PR_GET_DUMPABLE as PR_GET_DUMPABLE,
+)
+from abi.flags import (
+    PR_GET_NAME as PR_GET_NAME,
+)
+from abi.flags import (
+    PR_GET_NO_NEW_PRIVS as PR_GET_NO_NEW_PRIVS,
+)
+from abi.flags import (
+    PR_GET_PDEATHSIG as PR_GET_PDEATHSIG,
+)
+from abi.flags import (
+    PR_SET_CHILD_SUBREAPER as PR_SET_CHILD_SUBREAPER,
+)
+from abi.flags import (
+    PR_SET_DUMPABLE as PR_SET_DUMPABLE,
+)
+from abi.flags import (
+    PR_SET_NAME as PR_SET_NAME,
+)
+from abi.flags import (
+    PR_SET_NO_NEW_PRIVS as PR_SET_NO_NEW_PRIVS,
+)
+from abi.flags import (
+    PR_SET_PDEATHSIG as PR_SET_PDEATHSIG,
+)
+from abi.flags import (
+    RUSAGE_CHILDREN as RUSAGE_CHILDREN,
+)
+from abi.flags import (
+    RUSAGE_SELF as RUSAGE_SELF,
+)
+from abi.flags import (
+    RUSAGE_THREAD as RUSAGE_THREAD,
+)
 from abi.messages import ReplyFlag
 from abi.structs import Rlimit, Rusage, Sysinfo, Utsname
 from kernel.cage import RLIMIT_NOFILE, CageState, Creds
@@ -28,9 +67,6 @@ if TYPE_CHECKING:
 __all__ = ["SYSCALLS"]
 
 RLIM_NLIMITS: Final = 16
-RUSAGE_SELF: Final = 0
-RUSAGE_CHILDREN: Final = -1
-RUSAGE_THREAD: Final = 1
 NGROUPS_MAX: Final = 65536
 
 _RLIMIT = Rlimit.FMT
@@ -483,16 +519,6 @@ def sys_sysinfo(cage: Cage, buf: int, *_: int) -> int:
 
 # --- prctl and scheduling ------------------------------------------------------------------------
 
-PR_SET_PDEATHSIG: Final = 1
-PR_GET_PDEATHSIG: Final = 2
-PR_GET_DUMPABLE: Final = 3
-PR_SET_DUMPABLE: Final = 4
-PR_SET_NAME: Final = 15
-PR_GET_NAME: Final = 16
-PR_SET_CHILD_SUBREAPER: Final = 36
-PR_GET_CHILD_SUBREAPER: Final = 37
-PR_SET_NO_NEW_PRIVS: Final = 38
-PR_GET_NO_NEW_PRIVS: Final = 39
 
 
 def _read_comm(cage: Cage, ptr: int) -> bytes:

@@ -19,6 +19,72 @@ import struct
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    AT_EMPTY_PATH as AT_EMPTY_PATH,
+)
+from abi.flags import (
+    AT_FDCWD as AT_FDCWD,
+)
+from abi.flags import (
+    AT_SYMLINK_NOFOLLOW as AT_SYMLINK_NOFOLLOW,
+)
+from abi.flags import (
+    CLONE_FILES as CLONE_FILES,
+)
+from abi.flags import (
+    CLONE_FS as CLONE_FS,
+)
+from abi.flags import (
+    CLONE_SIGHAND as CLONE_SIGHAND,
+)
+from abi.flags import (
+    CLONE_THREAD as CLONE_THREAD,
+)
+from abi.flags import (
+    CLONE_VFORK as CLONE_VFORK,
+)
+from abi.flags import (
+    CLONE_VM as CLONE_VM,
+)
+from abi.flags import (
+    CSIGNAL as CSIGNAL,
+)
+from abi.flags import (
+    P_ALL as P_ALL,
+)
+from abi.flags import (
+    P_PGID as P_PGID,
+)
+from abi.flags import (
+    P_PID as P_PID,
+)
+from abi.flags import (
+    P_PIDFD as P_PIDFD,
+)
+from abi.flags import (
+    SIGCHLD as SIGCHLD,
+)
+from abi.flags import (
+    SIGCONT as SIGCONT,
+)
+from abi.flags import (
+    WCONTINUED as WCONTINUED,
+)
+from abi.flags import (
+    WEXITED as WEXITED,
+)
+from abi.flags import (
+    WNOHANG as WNOHANG,
+)
+from abi.flags import (
+    WNOWAIT as WNOWAIT,
+)
+from abi.flags import (
+    WSTOPPED as WSTOPPED,
+)
+from abi.flags import (
+    WUNTRACED as WUNTRACED,
+)
 from abi.messages import ReplyFlag
 from kernel.block import Block
 from kernel.cage import CageState
@@ -33,43 +99,21 @@ if TYPE_CHECKING:
 
 __all__ = ["SYSCALLS", "read_program"]
 
-WNOHANG: Final = 1
-WUNTRACED: Final = 2
-WSTOPPED: Final = 2
-WEXITED: Final = 4
-WCONTINUED: Final = 8
-WNOWAIT: Final = 0x01000000
 __WNOTHREAD: Final = 0x20000000
 __WALL: Final = 0x40000000
 __WCLONE: Final = 0x80000000
-P_ALL: Final = 0
-P_PID: Final = 1
-P_PGID: Final = 2
-P_PIDFD: Final = 3
-SIGCHLD: Final = 17
-SIGCONT: Final = 18
 CLD_EXITED: Final = 1
 CLD_KILLED: Final = 2
 CLD_DUMPED: Final = 3
 CLD_STOPPED: Final = 5
 CLD_CONTINUED: Final = 6
 
-AT_FDCWD: Final = -100
-AT_EMPTY_PATH: Final = 0x1000
-AT_SYMLINK_NOFOLLOW: Final = 0x100
 ARG_MAX: Final = 2 * 1024 * 1024
 MAX_ARG_STRLEN: Final = 131072
 MAX_ARG_STRINGS: Final = 0x7FFFFFFF
 BINPRM_BUF_SIZE: Final = 256
 MAX_INTERP_DEPTH: Final = 4
 
-CLONE_VM: Final = 0x00000100
-CLONE_FS: Final = 0x00000200
-CLONE_FILES: Final = 0x00000400
-CLONE_SIGHAND: Final = 0x00000800
-CLONE_VFORK: Final = 0x00004000
-CLONE_THREAD: Final = 0x00010000
-CSIGNAL: Final = 0xFF
 
 _I32 = struct.Struct("<i")
 _SIGINFO_CHLD = struct.Struct("<iii4xiii")  # signo, errno, code, pid, uid, status

@@ -11,6 +11,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    MINSIGSTKSZ as MINSIGSTKSZ,
+)
+from abi.flags import (
+    SIG_BLOCK as SIG_BLOCK,
+)
+from abi.flags import (
+    SIG_SETMASK as SIG_SETMASK,
+)
+from abi.flags import (
+    SIG_UNBLOCK as SIG_UNBLOCK,
+)
+from abi.flags import (
+    SS_AUTODISARM as SS_AUTODISARM,
+)
+from abi.flags import (
+    SS_DISABLE as SS_DISABLE,
+)
+from abi.flags import (
+    SS_ONSTACK as SS_ONSTACK,
+)
 from abi.messages import ReplyFlag
 from abi.structs import KSigaction, StackT
 from kernel.cage import CageState
@@ -30,15 +51,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SYSCALLS"]
 
-SIG_BLOCK: Final = 0
-SIG_UNBLOCK: Final = 1
-SIG_SETMASK: Final = 2
-SS_ONSTACK: Final = 1
-SS_DISABLE: Final = 2
-SS_AUTODISARM: Final = 1 << 31
 #: Flag bits sigaltstack keeps beside the mode (Linux's SS_FLAG_BITS).
 SS_FLAG_BITS: Final = SS_AUTODISARM
-MINSIGSTKSZ: Final = 2048
 _KSA = KSigaction.FMT
 _STACK = StackT.FMT
 _ALL: Final = (1 << 64) - 1

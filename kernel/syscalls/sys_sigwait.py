@@ -14,6 +14,15 @@ import time
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    ITIMER_PROF as ITIMER_PROF,
+)
+from abi.flags import (
+    ITIMER_REAL as ITIMER_REAL,
+)
+from abi.flags import (
+    ITIMER_VIRTUAL as ITIMER_VIRTUAL,
+)
 from kernel.block import Block
 from kernel.errors import SyscallError
 from kernel.signals import UNBLOCKABLE, sigbit
@@ -24,9 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SYSCALLS"]
 
-ITIMER_REAL: Final = 0
-ITIMER_VIRTUAL: Final = 1
-ITIMER_PROF: Final = 2
 _ITIMERVAL = struct.Struct("<qqqq")  # interval {sec, usec}, value {sec, usec}
 _TS = struct.Struct("<qq")
 _SIGINFO = struct.Struct("<iii4xii")  # signo, errno, code, pid, uid

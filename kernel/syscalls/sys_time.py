@@ -13,6 +13,42 @@ import time
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    CLOCK_BOOTTIME as CLOCK_BOOTTIME,
+)
+from abi.flags import (
+    CLOCK_BOOTTIME_ALARM as CLOCK_BOOTTIME_ALARM,
+)
+from abi.flags import (
+    CLOCK_MONOTONIC as CLOCK_MONOTONIC,
+)
+from abi.flags import (
+    CLOCK_MONOTONIC_COARSE as CLOCK_MONOTONIC_COARSE,
+)
+from abi.flags import (
+    CLOCK_MONOTONIC_RAW as CLOCK_MONOTONIC_RAW,
+)
+from abi.flags import (
+    CLOCK_PROCESS_CPUTIME_ID as CLOCK_PROCESS_CPUTIME_ID,
+)
+from abi.flags import (
+    CLOCK_REALTIME as CLOCK_REALTIME,
+)
+from abi.flags import (
+    CLOCK_REALTIME_ALARM as CLOCK_REALTIME_ALARM,
+)
+from abi.flags import (
+    CLOCK_REALTIME_COARSE as CLOCK_REALTIME_COARSE,
+)
+from abi.flags import (
+    CLOCK_TAI as CLOCK_TAI,
+)
+from abi.flags import (
+    CLOCK_THREAD_CPUTIME_ID as CLOCK_THREAD_CPUTIME_ID,
+)
+from abi.flags import (
+    TIMER_ABSTIME as TIMER_ABSTIME,
+)
 from kernel.block import Block
 from kernel.errors import SyscallError
 from kernel.table import partial, supported
@@ -22,18 +58,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SYSCALLS", "read_timespec"]
 
-CLOCK_REALTIME: Final = 0
-CLOCK_MONOTONIC: Final = 1
-CLOCK_PROCESS_CPUTIME_ID: Final = 2
-CLOCK_THREAD_CPUTIME_ID: Final = 3
-CLOCK_MONOTONIC_RAW: Final = 4
-CLOCK_REALTIME_COARSE: Final = 5
-CLOCK_MONOTONIC_COARSE: Final = 6
-CLOCK_BOOTTIME: Final = 7
-CLOCK_REALTIME_ALARM: Final = 8
-CLOCK_BOOTTIME_ALARM: Final = 9
-CLOCK_TAI: Final = 11
-TIMER_ABSTIME: Final = 1
 NS: Final = 1_000_000_000
 
 _TS = struct.Struct("<qq")

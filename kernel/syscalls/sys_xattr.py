@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    AT_FDCWD as AT_FDCWD,
+)
 from kernel.errors import SyscallError
 from kernel.table import partial
 
@@ -23,7 +26,6 @@ XATTR_NAME_MAX: Final = 255
 XATTR_SIZE_MAX: Final = 65536
 XATTR_CREATE: Final = 1
 XATTR_REPLACE: Final = 2
-AT_FDCWD: Final = -100
 
 
 def _target(cage: Cage, path: int, follow: bool) -> None:

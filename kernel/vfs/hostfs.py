@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import functools
 import os
-import weakref
 import stat as _stat
+import weakref
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 

@@ -23,6 +23,12 @@ import time
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    RENAME_EXCHANGE as RENAME_EXCHANGE,
+)
+from abi.flags import (
+    RENAME_NOREPLACE as RENAME_NOREPLACE,
+)
 from kernel.errors import SyscallError
 from kernel.file import O_APPEND, POLLIN, POLLOUT, DirFile, OpenFile
 from kernel.vfs.types import (
@@ -49,8 +55,6 @@ TMPFS_MAGIC: Final = 0x01021994
 #: Largest file size (Linux MAX_LFS_FILESIZE on 64-bit).
 MAX_FILE_SIZE: Final = (1 << 63) - 1
 
-RENAME_NOREPLACE: Final = 1
-RENAME_EXCHANGE: Final = 2
 
 
 class MemInode:

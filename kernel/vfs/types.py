@@ -12,7 +12,59 @@ from __future__ import annotations
 
 import stat as _stat
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    DT_BLK as DT_BLK,
+)
+from abi.flags import (
+    DT_CHR as DT_CHR,
+)
+from abi.flags import (
+    DT_DIR as DT_DIR,
+)
+from abi.flags import (
+    DT_FIFO as DT_FIFO,
+)
+from abi.flags import (
+    DT_LNK as DT_LNK,
+)
+from abi.flags import (
+    DT_REG as DT_REG,
+)
+from abi.flags import (
+    DT_SOCK as DT_SOCK,
+)
+from abi.flags import (
+    DT_UNKNOWN as DT_UNKNOWN,
+)
+from abi.flags import (
+    NAME_MAX as NAME_MAX,
+)
+from abi.flags import (
+    S_IFBLK as S_IFBLK,
+)
+from abi.flags import (
+    S_IFCHR as S_IFCHR,
+)
+from abi.flags import (
+    S_IFDIR as S_IFDIR,
+)
+from abi.flags import (
+    S_IFIFO as S_IFIFO,
+)
+from abi.flags import (
+    S_IFLNK as S_IFLNK,
+)
+from abi.flags import (
+    S_IFMT as S_IFMT,
+)
+from abi.flags import (
+    S_IFREG as S_IFREG,
+)
+from abi.flags import (
+    S_IFSOCK as S_IFSOCK,
+)
 
 if TYPE_CHECKING:
     from kernel.file import OpenFile
@@ -22,25 +74,8 @@ __all__ = [
     "Filesystem", "Inode", "StatResult", "StatfsResult", "dtype_of",
 ]
 
-S_IFMT: Final = 0o170000
-S_IFSOCK: Final = 0o140000
-S_IFLNK: Final = 0o120000
-S_IFREG: Final = 0o100000
-S_IFBLK: Final = 0o060000
-S_IFDIR: Final = 0o040000
-S_IFCHR: Final = 0o020000
-S_IFIFO: Final = 0o010000
 
-DT_UNKNOWN: Final = 0
-DT_FIFO: Final = 1
-DT_CHR: Final = 2
-DT_DIR: Final = 4
-DT_BLK: Final = 6
-DT_REG: Final = 8
-DT_LNK: Final = 10
-DT_SOCK: Final = 12
 
-NAME_MAX: Final = 255
 
 
 def dtype_of(mode: int) -> int:

@@ -24,6 +24,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from abi.errno import Errno
+from abi.flags import (  # Linux constants, defined once in abi.flags
+    R_OK as R_OK,
+)
+from abi.flags import (
+    S_ISVTX as S_ISVTX,
+)
+from abi.flags import (
+    W_OK as W_OK,
+)
+from abi.flags import (
+    X_OK as X_OK,
+)
 from kernel.errors import SyscallError
 from kernel.vfs.types import NAME_MAX, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG
 
@@ -34,10 +46,6 @@ if TYPE_CHECKING:
 __all__ = ["FsContext", "Loc", "Mount", "Vfs", "may_access"]
 
 MAXSYMLINKS: Final = 40
-R_OK: Final = 4
-W_OK: Final = 2
-X_OK: Final = 1
-S_ISVTX: Final = 0o1000
 
 
 class Mount:
