@@ -26,68 +26,26 @@ from typing import TYPE_CHECKING, ClassVar
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     O_ACCMODE as O_ACCMODE,
-)
-from abi.flags import (
     O_APPEND as O_APPEND,
-)
-from abi.flags import (
     O_ASYNC as O_ASYNC,
-)
-from abi.flags import (
     O_DIRECT as O_DIRECT,
-)
-from abi.flags import (
     O_DSYNC as O_DSYNC,
-)
-from abi.flags import (
     O_LARGEFILE as O_LARGEFILE,
-)
-from abi.flags import (
     O_NOATIME as O_NOATIME,
-)
-from abi.flags import (
     O_NONBLOCK as O_NONBLOCK,
-)
-from abi.flags import (
     O_PATH as O_PATH,
-)
-from abi.flags import (
     O_RDONLY as O_RDONLY,
-)
-from abi.flags import (
     O_RDWR as O_RDWR,
-)
-from abi.flags import (
     O_SYNC as O_SYNC,
-)
-from abi.flags import (
     O_WRONLY as O_WRONLY,
-)
-from abi.flags import (
     POLLERR as POLLERR,
-)
-from abi.flags import (
     POLLHUP as POLLHUP,
-)
-from abi.flags import (
     POLLIN as POLLIN,
-)
-from abi.flags import (
     POLLNVAL as POLLNVAL,
-)
-from abi.flags import (
     POLLOUT as POLLOUT,
-)
-from abi.flags import (
     POLLPRI as POLLPRI,
-)
-from abi.flags import (
     POLLRDNORM as POLLRDNORM,
-)
-from abi.flags import (
     POLLWRNORM as POLLWRNORM,
-)
-from abi.flags import (
     SETFL_MASK as SETFL_MASK,
 )
 from kernel.block import Block, WaitQueue

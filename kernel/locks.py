@@ -24,41 +24,17 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     F_GETLK as F_GETLK,
-)
-from abi.flags import (
     F_OFD_GETLK as F_OFD_GETLK,
-)
-from abi.flags import (
     F_OFD_SETLK as F_OFD_SETLK,
-)
-from abi.flags import (
     F_OFD_SETLKW as F_OFD_SETLKW,
-)
-from abi.flags import (
     F_RDLCK as F_RDLCK,
-)
-from abi.flags import (
     F_SETLK as F_SETLK,
-)
-from abi.flags import (
     F_SETLKW as F_SETLKW,
-)
-from abi.flags import (
     F_UNLCK as F_UNLCK,
-)
-from abi.flags import (
     F_WRLCK as F_WRLCK,
-)
-from abi.flags import (
     LOCK_EX as LOCK_EX,
-)
-from abi.flags import (
     LOCK_NB as LOCK_NB,
-)
-from abi.flags import (
     LOCK_SH as LOCK_SH,
-)
-from abi.flags import (
     LOCK_UN as LOCK_UN,
 )
 from kernel.block import Block, WaitQueue

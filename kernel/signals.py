@@ -24,131 +24,47 @@ from typing import TYPE_CHECKING, Final
 
 from abi.flags import (  # Linux constants, defined once in abi.flags
     NSIG as NSIG,
-)
-from abi.flags import (
     SA_NOCLDSTOP as SA_NOCLDSTOP,
-)
-from abi.flags import (
     SA_NOCLDWAIT as SA_NOCLDWAIT,
-)
-from abi.flags import (
     SA_NODEFER as SA_NODEFER,
-)
-from abi.flags import (
     SA_ONSTACK as SA_ONSTACK,
-)
-from abi.flags import (
     SA_RESETHAND as SA_RESETHAND,
-)
-from abi.flags import (
     SA_RESTART as SA_RESTART,
-)
-from abi.flags import (
     SA_RESTORER as SA_RESTORER,
-)
-from abi.flags import (
     SA_SIGINFO as SA_SIGINFO,
-)
-from abi.flags import (
     SIG_DFL as SIG_DFL,
-)
-from abi.flags import (
     SIG_ERR as SIG_ERR,
-)
-from abi.flags import (
     SIG_IGN as SIG_IGN,
-)
-from abi.flags import (
     SIGABRT as SIGABRT,
-)
-from abi.flags import (
     SIGALRM as SIGALRM,
-)
-from abi.flags import (
     SIGBUS as SIGBUS,
-)
-from abi.flags import (
     SIGCHLD as SIGCHLD,
-)
-from abi.flags import (
     SIGCONT as SIGCONT,
-)
-from abi.flags import (
     SIGFPE as SIGFPE,
-)
-from abi.flags import (
     SIGHUP as SIGHUP,
-)
-from abi.flags import (
     SIGILL as SIGILL,
-)
-from abi.flags import (
     SIGINT as SIGINT,
-)
-from abi.flags import (
     SIGIO as SIGIO,
-)
-from abi.flags import (
     SIGKILL as SIGKILL,
-)
-from abi.flags import (
     SIGPIPE as SIGPIPE,
-)
-from abi.flags import (
     SIGPROF as SIGPROF,
-)
-from abi.flags import (
     SIGPWR as SIGPWR,
-)
-from abi.flags import (
     SIGQUIT as SIGQUIT,
-)
-from abi.flags import (
     SIGSEGV as SIGSEGV,
-)
-from abi.flags import (
     SIGSTKFLT as SIGSTKFLT,
-)
-from abi.flags import (
     SIGSTOP as SIGSTOP,
-)
-from abi.flags import (
     SIGSYS as SIGSYS,
-)
-from abi.flags import (
     SIGTERM as SIGTERM,
-)
-from abi.flags import (
     SIGTRAP as SIGTRAP,
-)
-from abi.flags import (
     SIGTSTP as SIGTSTP,
-)
-from abi.flags import (
     SIGTTIN as SIGTTIN,
-)
-from abi.flags import (
     SIGTTOU as SIGTTOU,
-)
-from abi.flags import (
     SIGURG as SIGURG,
-)
-from abi.flags import (
     SIGUSR1 as SIGUSR1,
-)
-from abi.flags import (
     SIGUSR2 as SIGUSR2,
-)
-from abi.flags import (
     SIGVTALRM as SIGVTALRM,
-)
-from abi.flags import (
     SIGWINCH as SIGWINCH,
-)
-from abi.flags import (
     SIGXCPU as SIGXCPU,
-)
-from abi.flags import (
     SIGXFSZ as SIGXFSZ,
 )
 

@@ -15,50 +15,20 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     FIONREAD as FIONREAD,
-)
-from abi.flags import (
     TCFLSH as TCFLSH,
-)
-from abi.flags import (
     TCGETS as TCGETS,
-)
-from abi.flags import (
     TCSBRK as TCSBRK,
-)
-from abi.flags import (
     TCSETS as TCSETS,
-)
-from abi.flags import (
     TCSETSF as TCSETSF,
-)
-from abi.flags import (
     TCSETSW as TCSETSW,
-)
-from abi.flags import (
     TCXONC as TCXONC,
-)
-from abi.flags import (
     TIOCGPGRP as TIOCGPGRP,
-)
-from abi.flags import (
     TIOCGSID as TIOCGSID,
-)
-from abi.flags import (
     TIOCGWINSZ as TIOCGWINSZ,
-)
-from abi.flags import (
     TIOCNOTTY as TIOCNOTTY,
-)
-from abi.flags import (
     TIOCOUTQ as TIOCOUTQ,
-)
-from abi.flags import (
     TIOCSCTTY as TIOCSCTTY,
-)
-from abi.flags import (
     TIOCSPGRP as TIOCSPGRP,
-)
-from abi.flags import (
     TIOCSWINSZ as TIOCSWINSZ,
 )
 from kernel.errors import SyscallError

@@ -16,77 +16,29 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     AT_EACCESS as AT_EACCESS,
-)
-from abi.flags import (
     AT_EMPTY_PATH as AT_EMPTY_PATH,
-)
-from abi.flags import (
     AT_FDCWD as AT_FDCWD,
-)
-from abi.flags import (
     AT_NO_AUTOMOUNT as AT_NO_AUTOMOUNT,
-)
-from abi.flags import (
     AT_REMOVEDIR as AT_REMOVEDIR,
-)
-from abi.flags import (
     AT_STATX_SYNC_TYPE as AT_STATX_SYNC_TYPE,
-)
-from abi.flags import (
     AT_SYMLINK_FOLLOW as AT_SYMLINK_FOLLOW,
-)
-from abi.flags import (
     AT_SYMLINK_NOFOLLOW as AT_SYMLINK_NOFOLLOW,
-)
-from abi.flags import (
     O_CLOEXEC as O_CLOEXEC,
-)
-from abi.flags import (
     O_CREAT as O_CREAT,
-)
-from abi.flags import (
     O_DIRECTORY as O_DIRECTORY,
-)
-from abi.flags import (
     O_EXCL as O_EXCL,
-)
-from abi.flags import (
     O_NOATIME as O_NOATIME,
-)
-from abi.flags import (
     O_NOCTTY as O_NOCTTY,
-)
-from abi.flags import (
     O_NOFOLLOW as O_NOFOLLOW,
-)
-from abi.flags import (
     O_TRUNC as O_TRUNC,
-)
-from abi.flags import (
     RENAME_EXCHANGE as RENAME_EXCHANGE,
-)
-from abi.flags import (
     RENAME_NOREPLACE as RENAME_NOREPLACE,
-)
-from abi.flags import (
     RENAME_WHITEOUT as RENAME_WHITEOUT,
-)
-from abi.flags import (
     S_ISGID as S_ISGID,
-)
-from abi.flags import (
     S_ISUID as S_ISUID,
-)
-from abi.flags import (
     STATX_BASIC_STATS as STATX_BASIC_STATS,
-)
-from abi.flags import (
     STATX_BTIME as STATX_BTIME,
-)
-from abi.flags import (
     UTIME_NOW as UTIME_NOW,
-)
-from abi.flags import (
     UTIME_OMIT as UTIME_OMIT,
 )
 from abi.structs import Stat, Statfs, Statx, pack_dirent64

@@ -9,35 +9,15 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     FUTEX_BITSET_MATCH_ANY as FUTEX_BITSET_MATCH_ANY,
-)
-from abi.flags import (
     FUTEX_CLOCK_REALTIME as FUTEX_CLOCK_REALTIME,
-)
-from abi.flags import (
     FUTEX_CMP_REQUEUE as FUTEX_CMP_REQUEUE,
-)
-from abi.flags import (
     FUTEX_FD as FUTEX_FD,
-)
-from abi.flags import (
     FUTEX_PRIVATE_FLAG as FUTEX_PRIVATE_FLAG,
-)
-from abi.flags import (
     FUTEX_REQUEUE as FUTEX_REQUEUE,
-)
-from abi.flags import (
     FUTEX_WAIT as FUTEX_WAIT,
-)
-from abi.flags import (
     FUTEX_WAIT_BITSET as FUTEX_WAIT_BITSET,
-)
-from abi.flags import (
     FUTEX_WAKE as FUTEX_WAKE,
-)
-from abi.flags import (
     FUTEX_WAKE_BITSET as FUTEX_WAKE_BITSET,
-)
-from abi.flags import (
     FUTEX_WAKE_OP as FUTEX_WAKE_OP,
 )
 from kernel.errors import SyscallError

@@ -13,97 +13,37 @@ import struct
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
-from abi.flags import (
-    F_ADD_SEALS as F_ADD_SEALS,
-)
-from abi.flags import (
-    F_DUPFD as F_DUPFD,
-)
-from abi.flags import (
-    F_DUPFD_CLOEXEC as F_DUPFD_CLOEXEC,
-)
-from abi.flags import (
-    F_GET_SEALS as F_GET_SEALS,
-)
-from abi.flags import (
-    F_GETFD as F_GETFD,
-)
-from abi.flags import (
-    F_GETFL as F_GETFL,
-)
-from abi.flags import (
-    F_GETLEASE as F_GETLEASE,
-)
-from abi.flags import (
-    F_GETLK as F_GETLK,
-)
-from abi.flags import (
-    F_GETOWN as F_GETOWN,
-)
-from abi.flags import (
-    F_GETOWN_EX as F_GETOWN_EX,
-)
-from abi.flags import (
-    F_GETPIPE_SZ as F_GETPIPE_SZ,
-)
-from abi.flags import (
-    F_GETSIG as F_GETSIG,
-)
-from abi.flags import (
-    F_OFD_GETLK as F_OFD_GETLK,
-)
-from abi.flags import (
-    F_OFD_SETLK as F_OFD_SETLK,
-)
-from abi.flags import (
-    F_OFD_SETLKW as F_OFD_SETLKW,
-)
-from abi.flags import (
-    F_SETFD as F_SETFD,
-)
-from abi.flags import (
-    F_SETFL as F_SETFL,
-)
-from abi.flags import (
-    F_SETLEASE as F_SETLEASE,
-)
-from abi.flags import (
-    F_SETLK as F_SETLK,
-)
-from abi.flags import (
-    F_SETLKW as F_SETLKW,
-)
-from abi.flags import (
-    F_SETOWN as F_SETOWN,
-)
-from abi.flags import (
-    F_SETOWN_EX as F_SETOWN_EX,
-)
-from abi.flags import (
-    F_SETPIPE_SZ as F_SETPIPE_SZ,
-)
-from abi.flags import (
-    F_SETSIG as F_SETSIG,
-)
 from abi.flags import (  # Linux constants, defined once in abi.flags
+    F_ADD_SEALS as F_ADD_SEALS,
+    F_DUPFD as F_DUPFD,
+    F_DUPFD_CLOEXEC as F_DUPFD_CLOEXEC,
+    F_GET_SEALS as F_GET_SEALS,
+    F_GETFD as F_GETFD,
+    F_GETFL as F_GETFL,
+    F_GETLEASE as F_GETLEASE,
+    F_GETLK as F_GETLK,
+    F_GETOWN as F_GETOWN,
+    F_GETOWN_EX as F_GETOWN_EX,
+    F_GETPIPE_SZ as F_GETPIPE_SZ,
+    F_GETSIG as F_GETSIG,
+    F_OFD_GETLK as F_OFD_GETLK,
+    F_OFD_SETLK as F_OFD_SETLK,
+    F_OFD_SETLKW as F_OFD_SETLKW,
+    F_SETFD as F_SETFD,
+    F_SETFL as F_SETFL,
+    F_SETLEASE as F_SETLEASE,
+    F_SETLK as F_SETLK,
+    F_SETLKW as F_SETLKW,
+    F_SETOWN as F_SETOWN,
+    F_SETOWN_EX as F_SETOWN_EX,
+    F_SETPIPE_SZ as F_SETPIPE_SZ,
+    F_SETSIG as F_SETSIG,
     FD_CLOEXEC as FD_CLOEXEC,
-)
-from abi.flags import (
     FIOASYNC as FIOASYNC,
-)
-from abi.flags import (
     FIOCLEX as FIOCLEX,
-)
-from abi.flags import (
     FIONBIO as FIONBIO,
-)
-from abi.flags import (
     FIONCLEX as FIONCLEX,
-)
-from abi.flags import (
     FIONREAD as FIONREAD,
-)
-from abi.flags import (
     O_CLOEXEC as O_CLOEXEC,
 )
 from abi.structs import iovec_array

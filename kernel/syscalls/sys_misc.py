@@ -8,11 +8,7 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     GRND_INSECURE as GRND_INSECURE,
-)
-from abi.flags import (
     GRND_NONBLOCK as GRND_NONBLOCK,
-)
-from abi.flags import (
     GRND_RANDOM as GRND_RANDOM,
 )
 from kernel.errors import SyscallError

@@ -25,74 +25,28 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     MADV_DONTNEED as MADV_DONTNEED,
-)
-from abi.flags import (
     MADV_FREE as MADV_FREE,
-)
-from abi.flags import (
     MADV_REMOVE as MADV_REMOVE,
-)
-from abi.flags import (
     MAP_ANONYMOUS as MAP_ANONYMOUS,
-)
-from abi.flags import (
     MAP_FIXED as MAP_FIXED,
-)
-from abi.flags import (
     MAP_FIXED_NOREPLACE as MAP_FIXED_NOREPLACE,
-)
-from abi.flags import (
     MAP_PRIVATE as MAP_PRIVATE,
-)
-from abi.flags import (
     MAP_SHARED as MAP_SHARED,
-)
-from abi.flags import (
     MAP_SHARED_VALIDATE as MAP_SHARED_VALIDATE,
-)
-from abi.flags import (
     MAP_TYPE as MAP_TYPE,
-)
-from abi.flags import (
     MCL_CURRENT as MCL_CURRENT,
-)
-from abi.flags import (
     MCL_FUTURE as MCL_FUTURE,
-)
-from abi.flags import (
     MCL_ONFAULT as MCL_ONFAULT,
-)
-from abi.flags import (
     MREMAP_DONTUNMAP as MREMAP_DONTUNMAP,
-)
-from abi.flags import (
     MREMAP_FIXED as MREMAP_FIXED,
-)
-from abi.flags import (
     MREMAP_MAYMOVE as MREMAP_MAYMOVE,
-)
-from abi.flags import (
     MS_ASYNC as MS_ASYNC,
-)
-from abi.flags import (
     MS_INVALIDATE as MS_INVALIDATE,
-)
-from abi.flags import (
     MS_SYNC as MS_SYNC,
-)
-from abi.flags import (
     PROT_EXEC as PROT_EXEC,
-)
-from abi.flags import (
     PROT_GROWSDOWN as PROT_GROWSDOWN,
-)
-from abi.flags import (
     PROT_GROWSUP as PROT_GROWSUP,
-)
-from abi.flags import (
     PROT_READ as PROT_READ,
-)
-from abi.flags import (
     PROT_WRITE as PROT_WRITE,
 )
 from abi.messages import ReplyFlag

@@ -8,11 +8,7 @@ from typing import TYPE_CHECKING
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     O_CLOEXEC as O_CLOEXEC,
-)
-from abi.flags import (
     O_DIRECT as O_DIRECT,
-)
-from abi.flags import (
     O_NONBLOCK as O_NONBLOCK,
 )
 from kernel.errors import SyscallError

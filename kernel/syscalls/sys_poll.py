@@ -20,76 +20,30 @@ import weakref
 from typing import TYPE_CHECKING, Final
 
 from abi.errno import Errno
-from abi.flags import (
-    EPOLL_CLOEXEC as EPOLL_CLOEXEC,
-)
-from abi.flags import (
-    EPOLL_CTL_ADD as EPOLL_CTL_ADD,
-)
-from abi.flags import (
-    EPOLL_CTL_DEL as EPOLL_CTL_DEL,
-)
-from abi.flags import (
-    EPOLL_CTL_MOD as EPOLL_CTL_MOD,
-)
 from abi.flags import (  # Linux constants, defined once in abi.flags
+    EPOLL_CLOEXEC as EPOLL_CLOEXEC,
+    EPOLL_CTL_ADD as EPOLL_CTL_ADD,
+    EPOLL_CTL_DEL as EPOLL_CTL_DEL,
+    EPOLL_CTL_MOD as EPOLL_CTL_MOD,
     EPOLLERR as EPOLLERR,
-)
-from abi.flags import (
     EPOLLET as EPOLLET,
-)
-from abi.flags import (
     EPOLLEXCLUSIVE as EPOLLEXCLUSIVE,
-)
-from abi.flags import (
     EPOLLHUP as EPOLLHUP,
-)
-from abi.flags import (
     EPOLLIN as EPOLLIN,
-)
-from abi.flags import (
     EPOLLONESHOT as EPOLLONESHOT,
-)
-from abi.flags import (
     EPOLLOUT as EPOLLOUT,
-)
-from abi.flags import (
     EPOLLRDHUP as EPOLLRDHUP,
-)
-from abi.flags import (
     EPOLLWAKEUP as EPOLLWAKEUP,
-)
-from abi.flags import (
     POLLERR as POLLERR,
-)
-from abi.flags import (
     POLLHUP as POLLHUP,
-)
-from abi.flags import (
     POLLIN as POLLIN,
-)
-from abi.flags import (
     POLLNVAL as POLLNVAL,
-)
-from abi.flags import (
     POLLOUT as POLLOUT,
-)
-from abi.flags import (
     POLLPRI as POLLPRI,
-)
-from abi.flags import (
     POLLRDBAND as POLLRDBAND,
-)
-from abi.flags import (
     POLLRDHUP as POLLRDHUP,
-)
-from abi.flags import (
     POLLRDNORM as POLLRDNORM,
-)
-from abi.flags import (
     POLLWRBAND as POLLWRBAND,
-)
-from abi.flags import (
     POLLWRNORM as POLLWRNORM,
 )
 from abi.structs import fdset_fds, fdset_pack, fdset_unpack

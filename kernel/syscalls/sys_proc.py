@@ -16,41 +16,17 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     PR_GET_CHILD_SUBREAPER as PR_GET_CHILD_SUBREAPER,
-)
-from abi.flags import (
     PR_GET_DUMPABLE as PR_GET_DUMPABLE,
-)
-from abi.flags import (
     PR_GET_NAME as PR_GET_NAME,
-)
-from abi.flags import (
     PR_GET_NO_NEW_PRIVS as PR_GET_NO_NEW_PRIVS,
-)
-from abi.flags import (
     PR_GET_PDEATHSIG as PR_GET_PDEATHSIG,
-)
-from abi.flags import (
     PR_SET_CHILD_SUBREAPER as PR_SET_CHILD_SUBREAPER,
-)
-from abi.flags import (
     PR_SET_DUMPABLE as PR_SET_DUMPABLE,
-)
-from abi.flags import (
     PR_SET_NAME as PR_SET_NAME,
-)
-from abi.flags import (
     PR_SET_NO_NEW_PRIVS as PR_SET_NO_NEW_PRIVS,
-)
-from abi.flags import (
     PR_SET_PDEATHSIG as PR_SET_PDEATHSIG,
-)
-from abi.flags import (
     RUSAGE_CHILDREN as RUSAGE_CHILDREN,
-)
-from abi.flags import (
     RUSAGE_SELF as RUSAGE_SELF,
-)
-from abi.flags import (
     RUSAGE_THREAD as RUSAGE_THREAD,
 )
 from abi.messages import ReplyFlag

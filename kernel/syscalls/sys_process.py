@@ -21,68 +21,26 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     AT_EMPTY_PATH as AT_EMPTY_PATH,
-)
-from abi.flags import (
     AT_FDCWD as AT_FDCWD,
-)
-from abi.flags import (
     AT_SYMLINK_NOFOLLOW as AT_SYMLINK_NOFOLLOW,
-)
-from abi.flags import (
     CLONE_FILES as CLONE_FILES,
-)
-from abi.flags import (
     CLONE_FS as CLONE_FS,
-)
-from abi.flags import (
     CLONE_SIGHAND as CLONE_SIGHAND,
-)
-from abi.flags import (
     CLONE_THREAD as CLONE_THREAD,
-)
-from abi.flags import (
     CLONE_VFORK as CLONE_VFORK,
-)
-from abi.flags import (
     CLONE_VM as CLONE_VM,
-)
-from abi.flags import (
     CSIGNAL as CSIGNAL,
-)
-from abi.flags import (
     P_ALL as P_ALL,
-)
-from abi.flags import (
     P_PGID as P_PGID,
-)
-from abi.flags import (
     P_PID as P_PID,
-)
-from abi.flags import (
     P_PIDFD as P_PIDFD,
-)
-from abi.flags import (
     SIGCHLD as SIGCHLD,
-)
-from abi.flags import (
     SIGCONT as SIGCONT,
-)
-from abi.flags import (
     WCONTINUED as WCONTINUED,
-)
-from abi.flags import (
     WEXITED as WEXITED,
-)
-from abi.flags import (
     WNOHANG as WNOHANG,
-)
-from abi.flags import (
     WNOWAIT as WNOWAIT,
-)
-from abi.flags import (
     WSTOPPED as WSTOPPED,
-)
-from abi.flags import (
     WUNTRACED as WUNTRACED,
 )
 from abi.messages import ReplyFlag

@@ -13,23 +13,11 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     MINSIGSTKSZ as MINSIGSTKSZ,
-)
-from abi.flags import (
     SIG_BLOCK as SIG_BLOCK,
-)
-from abi.flags import (
     SIG_SETMASK as SIG_SETMASK,
-)
-from abi.flags import (
     SIG_UNBLOCK as SIG_UNBLOCK,
-)
-from abi.flags import (
     SS_AUTODISARM as SS_AUTODISARM,
-)
-from abi.flags import (
     SS_DISABLE as SS_DISABLE,
-)
-from abi.flags import (
     SS_ONSTACK as SS_ONSTACK,
 )
 from abi.messages import ReplyFlag

@@ -16,11 +16,7 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     ITIMER_PROF as ITIMER_PROF,
-)
-from abi.flags import (
     ITIMER_REAL as ITIMER_REAL,
-)
-from abi.flags import (
     ITIMER_VIRTUAL as ITIMER_VIRTUAL,
 )
 from kernel.block import Block

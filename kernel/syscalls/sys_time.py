@@ -15,38 +15,16 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     CLOCK_BOOTTIME as CLOCK_BOOTTIME,
-)
-from abi.flags import (
     CLOCK_BOOTTIME_ALARM as CLOCK_BOOTTIME_ALARM,
-)
-from abi.flags import (
     CLOCK_MONOTONIC as CLOCK_MONOTONIC,
-)
-from abi.flags import (
     CLOCK_MONOTONIC_COARSE as CLOCK_MONOTONIC_COARSE,
-)
-from abi.flags import (
     CLOCK_MONOTONIC_RAW as CLOCK_MONOTONIC_RAW,
-)
-from abi.flags import (
     CLOCK_PROCESS_CPUTIME_ID as CLOCK_PROCESS_CPUTIME_ID,
-)
-from abi.flags import (
     CLOCK_REALTIME as CLOCK_REALTIME,
-)
-from abi.flags import (
     CLOCK_REALTIME_ALARM as CLOCK_REALTIME_ALARM,
-)
-from abi.flags import (
     CLOCK_REALTIME_COARSE as CLOCK_REALTIME_COARSE,
-)
-from abi.flags import (
     CLOCK_TAI as CLOCK_TAI,
-)
-from abi.flags import (
     CLOCK_THREAD_CPUTIME_ID as CLOCK_THREAD_CPUTIME_ID,
-)
-from abi.flags import (
     TIMER_ABSTIME as TIMER_ABSTIME,
 )
 from kernel.block import Block

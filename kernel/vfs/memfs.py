@@ -25,8 +25,6 @@ from typing import TYPE_CHECKING, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     RENAME_EXCHANGE as RENAME_EXCHANGE,
-)
-from abi.flags import (
     RENAME_NOREPLACE as RENAME_NOREPLACE,
 )
 from kernel.errors import SyscallError

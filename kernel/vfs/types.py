@@ -16,53 +16,21 @@ from typing import TYPE_CHECKING, Protocol
 
 from abi.flags import (  # Linux constants, defined once in abi.flags
     DT_BLK as DT_BLK,
-)
-from abi.flags import (
     DT_CHR as DT_CHR,
-)
-from abi.flags import (
     DT_DIR as DT_DIR,
-)
-from abi.flags import (
     DT_FIFO as DT_FIFO,
-)
-from abi.flags import (
     DT_LNK as DT_LNK,
-)
-from abi.flags import (
     DT_REG as DT_REG,
-)
-from abi.flags import (
     DT_SOCK as DT_SOCK,
-)
-from abi.flags import (
     DT_UNKNOWN as DT_UNKNOWN,
-)
-from abi.flags import (
     NAME_MAX as NAME_MAX,
-)
-from abi.flags import (
     S_IFBLK as S_IFBLK,
-)
-from abi.flags import (
     S_IFCHR as S_IFCHR,
-)
-from abi.flags import (
     S_IFDIR as S_IFDIR,
-)
-from abi.flags import (
     S_IFIFO as S_IFIFO,
-)
-from abi.flags import (
     S_IFLNK as S_IFLNK,
-)
-from abi.flags import (
     S_IFMT as S_IFMT,
-)
-from abi.flags import (
     S_IFREG as S_IFREG,
-)
-from abi.flags import (
     S_IFSOCK as S_IFSOCK,
 )
 

@@ -26,14 +26,8 @@ from typing import TYPE_CHECKING, Any, Final
 from abi.errno import Errno
 from abi.flags import (  # Linux constants, defined once in abi.flags
     R_OK as R_OK,
-)
-from abi.flags import (
     S_ISVTX as S_ISVTX,
-)
-from abi.flags import (
     W_OK as W_OK,
-)
-from abi.flags import (
     X_OK as X_OK,
 )
 from kernel.errors import SyscallError
