@@ -150,6 +150,21 @@ def _must_not_exist(cage: Cage, d: Loc, name: bytes) -> None:
         raise SyscallError(Errno.EEXIST)
 
 
+def _new_name(cage: Cage, dirfd: int, path: bytes, *, is_dir: bool = False) -> tuple[Loc, bytes]:
+    """Parent and last component for a name about to be created (Linux filename_create).
+
+    An existing name (or ``.``/``..``) is EEXIST; a trailing slash on a new
+    non-directory is ENOENT.
+    """
+    d, name, trailing = parent_at(cage, dirfd, path)
+    if name in (b".", b".."):
+        raise SyscallError(Errno.EEXIST)
+    _must_not_exist(cage, d, name)
+    if trailing and not is_dir:
+        raise SyscallError(Errno.ENOENT)
+    return d, name
+
+
 def _new_owner(cage: Cage, d: Loc, mode: int, *, is_dir: bool) -> tuple[int, int, int]:
     """uid, gid and permission bits of a new inode in ``d`` (Linux inode_init_owner).
 
@@ -545,11 +560,8 @@ def _is_mountpoint(cage: Cage, loc: Loc) -> bool:
 
 def _mkdir(cage: Cage, dirfd: int, path: int, mode: int) -> int:
     p = _path(cage, path)
-    d, name, _trailing = parent_at(cage, dirfd, p)
+    d, name = _new_name(cage, dirfd, p, is_dir=True)
     vfs = cage.kernel.vfs
-    if name in (b".", b".."):
-        raise SyscallError(Errno.EEXIST)
-    _must_not_exist(cage, d, name)
     vfs.check_writable_dir(cage.creds, d)
     uid, gid, perm = _new_owner(cage, d, mode & 0o1777, is_dir=True)
     d.fs.mkdir(d.inode, name, perm, uid, gid)
@@ -814,14 +826,8 @@ def _link(cage: Cage, olddirfd: int, oldpath: int, newdirfd: int, newpath: int, 
     op, np = _path(cage, oldpath), _path(cage, newpath)
     src = path_at(cage, olddirfd, op, follow=bool(flags & AT_SYMLINK_FOLLOW),
                   empty_ok=bool(flags & AT_EMPTY_PATH))
-    d, name, trailing = parent_at(cage, newdirfd, np)
-    if name in (b".", b".."):
-        raise SyscallError(Errno.EEXIST)
-    # Linux filename_create: an existing name is EEXIST; a trailing slash on a new one ENOENT.
+    d, name = _new_name(cage, newdirfd, np)
     vfs = cage.kernel.vfs
-    _must_not_exist(cage, d, name)
-    if trailing:
-        raise SyscallError(Errno.ENOENT)
     if src.mount is not d.mount:
         raise SyscallError(Errno.EXDEV)
     vfs.check_writable_dir(cage.creds, d)
@@ -847,13 +853,8 @@ def _symlink(cage: Cage, target: int, newdirfd: int, linkpath: int) -> int:
     lp = _path(cage, linkpath)
     if not t:
         raise SyscallError(Errno.ENOENT)
-    d, name, trailing = parent_at(cage, newdirfd, lp)
-    if name in (b".", b".."):
-        raise SyscallError(Errno.EEXIST)
+    d, name = _new_name(cage, newdirfd, lp)
     vfs = cage.kernel.vfs
-    _must_not_exist(cage, d, name)
-    if trailing:
-        raise SyscallError(Errno.ENOENT)
     vfs.check_writable_dir(cage.creds, d)
     uid, gid, _perm = _new_owner(cage, d, 0o777, is_dir=False)
     d.fs.symlink(d.inode, name, t, uid, gid)
@@ -905,13 +906,8 @@ def _mknod(cage: Cage, dirfd: int, path: int, mode: int, dev: int) -> int:
         raise SyscallError(Errno.EPERM)
     if kind not in (S_IFREG, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK):
         raise SyscallError(Errno.EINVAL)
-    d, name, trailing = parent_at(cage, dirfd, p)
-    if name in (b".", b".."):
-        raise SyscallError(Errno.EEXIST)
+    d, name = _new_name(cage, dirfd, p)
     vfs = cage.kernel.vfs
-    _must_not_exist(cage, d, name)
-    if trailing:
-        raise SyscallError(Errno.ENOENT)
     vfs.check_writable_dir(cage.creds, d)
     if kind in (S_IFCHR, S_IFBLK) and cage.creds.euid != 0:
         raise SyscallError(Errno.EPERM)
