@@ -17,7 +17,7 @@ import trio
 from kernel.cage import Cage
 from kernel.embed import DirMount, Warden, exit_code_of
 
-__all__ = ["CageRun", "Harness", "assert_errno", "run_cage"]
+__all__ = ["CageRun", "Harness", "assert_errno", "run_cage", "run_guest"]
 
 
 @dataclass
@@ -86,6 +86,13 @@ async def run_cage(program: str | os.PathLike[str] | bytes, args: Sequence[str |
     """Run one program on a fresh kernel and return its status and output."""
     async with Warden(dirs=dirs) as w:
         return await Harness(w).run(program, args, timeout=timeout, **kw)
+
+
+async def run_guest(make_warden, wasm: bytes | str | os.PathLike[str], *, uid: int = 0,  # type: ignore[no-untyped-def]
+                    args: Sequence[str | bytes] = ()) -> CageRun:
+    """Run ``wasm`` on a fresh kernel from the ``make_warden`` fixture, as ``uid`` (and gid = uid)."""
+    async with make_warden(uid=uid, gid=uid) as h:
+        return await h.run(wasm, args)
 
 
 def assert_errno(ret: int, errno: int) -> None:

@@ -6,6 +6,8 @@ fs/utimes.c, fs/attr.c setattr_prepare); the guests also run natively on Linux.
 
 from __future__ import annotations
 
+from tests.harness import run_guest
+
 PRELUDE = r'''
 #include "walilib.h"
 #ifndef WALI_NATIVE
@@ -45,9 +47,6 @@ static int64_t size_of(const char *p) {
 '''
 
 
-async def run_guest(make_warden, wasm, *, uid=0, args=()):
-    async with make_warden(uid=uid, gid=uid) as h:
-        return await h.run(wasm, args)
 
 
 def prepare_root_files(h) -> None:

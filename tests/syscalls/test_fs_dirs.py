@@ -6,6 +6,8 @@ fs/d_path.c getcwd, fs/readdir.c); the guests also run natively on Linux.
 
 from __future__ import annotations
 
+from tests.harness import run_guest
+
 PRELUDE = r'''
 #include "walilib.h"
 WALI_MAIN
@@ -27,9 +29,6 @@ typedef struct { uint64_t ino; int64_t off; uint16_t reclen; uint8_t type; char 
 '''
 
 
-async def run_guest(make_warden, wasm, *, uid=0, args=()):
-    async with make_warden(uid=uid, gid=uid) as h:
-        return await h.run(wasm, args)
 
 
 CWD_C = PRELUDE + r'''

@@ -10,6 +10,8 @@ a pwrite whose buffer faults, Warden checks the whole buffer before writing.
 
 from __future__ import annotations
 
+from tests.harness import run_guest
+
 PRELUDE = r'''
 #include "walilib.h"
 #ifndef WALI_NATIVE
@@ -39,9 +41,6 @@ static int64_t offset_of(int fd) { return wali_lseek(fd, 0, SEEK_CUR); }
 '''
 
 
-async def run_guest(make_warden, wasm, *, uid=0):
-    async with make_warden(uid=uid, gid=uid) as h:
-        return await h.run(wasm)
 
 
 PATHS_C = PRELUDE + r'''

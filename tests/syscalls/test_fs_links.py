@@ -6,6 +6,8 @@ also run natively on Linux.
 
 from __future__ import annotations
 
+from tests.harness import run_guest
+
 PRELUDE = r'''
 #include "walilib.h"
 WALI_MAIN
@@ -38,9 +40,6 @@ static int64_t rl(const char *p, char *buf, int size) {
 '''
 
 
-async def run_guest(make_warden, wasm, *, uid=0, args=()):
-    async with make_warden(uid=uid, gid=uid) as h:
-        return await h.run(wasm, args)
 
 
 SYMLINK_C = PRELUDE + r'''

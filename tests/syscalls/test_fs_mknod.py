@@ -5,6 +5,8 @@ The guests also run natively on Linux.
 
 from __future__ import annotations
 
+from tests.harness import run_guest
+
 PRELUDE = r'''
 #include "walilib.h"
 #ifndef WALI_NATIVE
@@ -21,9 +23,6 @@ static int64_t mode_of(const char *p) {
 '''
 
 
-async def run_guest(make_warden, wasm, *, uid=0):
-    async with make_warden(uid=uid, gid=uid) as h:
-        return await h.run(wasm)
 
 
 MKNOD_C = PRELUDE + r'''

@@ -9,6 +9,8 @@ host user's, so tests pin it).
 
 from __future__ import annotations
 
+from tests.harness import run_guest
+
 PRELUDE = r'''
 #include "walilib.h"
 #ifndef WALI_NATIVE
@@ -30,9 +32,6 @@ static int64_t size_of(int fd) {
 '''
 
 
-async def run_guest(make_warden, wasm, *, uid=0, args=()):
-    async with make_warden(uid=uid, gid=uid) as h:
-        return await h.run(wasm, args)
 
 
 CREATE_C = PRELUDE + r'''

@@ -7,6 +7,8 @@ The guests also run natively on Linux (PATH_MAX 4096 with the NUL, NAME_MAX 255,
 
 from __future__ import annotations
 
+from tests.harness import run_guest
+
 PRELUDE = r'''
 #include "walilib.h"
 WALI_MAIN
@@ -27,9 +29,6 @@ static char *repeat(const char *head, char c, int n, const char *tail) {
 '''
 
 
-async def run_guest(make_warden, wasm, *, uid=0, args=()):
-    async with make_warden(uid=uid, gid=uid) as h:
-        return await h.run(wasm, args)
 
 
 NAMES_C = PRELUDE + r'''

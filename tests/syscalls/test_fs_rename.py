@@ -6,6 +6,8 @@ ENOTEMPTY); the guests also run natively on Linux.
 
 from __future__ import annotations
 
+from tests.harness import run_guest
+
 PRELUDE = r'''
 #include "walilib.h"
 #ifndef WALI_NATIVE
@@ -44,9 +46,6 @@ static int content_is(const char *p, const char *want) {
 '''
 
 
-async def run_guest(make_warden, wasm, *, uid=0, args=()):
-    async with make_warden(uid=uid, gid=uid) as h:
-        return await h.run(wasm, args)
 
 
 FILES_C = PRELUDE + r'''

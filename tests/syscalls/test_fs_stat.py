@@ -6,6 +6,8 @@ the guests also run natively on Linux through syscall shims.
 
 from __future__ import annotations
 
+from tests.harness import run_guest
+
 PRELUDE = r'''
 #include "walilib.h"
 WALI_MAIN
@@ -41,9 +43,6 @@ static int mkfile(const char *p, const char *data, uint32_t mode) {
 '''
 
 
-async def run_guest(make_warden, wasm, *, uid=0, args=()):
-    async with make_warden(uid=uid, gid=uid) as h:
-        return await h.run(wasm, args)
 
 
 STAT_C = PRELUDE + r'''

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.harness import run_guest
+
 PRELUDE = r'''
 #include "walilib.h"
 #ifndef WALI_NATIVE
@@ -30,9 +32,6 @@ static int mkfile(const char *p, const char *data) {
 '''
 
 
-async def run_guest(make_warden, wasm, *, uid=0):
-    async with make_warden(uid=uid, gid=uid) as h:
-        return await h.run(wasm)
 
 
 V2_C = PRELUDE + r'''

@@ -7,6 +7,8 @@ the guests also run natively on Linux.
 
 from __future__ import annotations
 
+from tests.harness import run_guest
+
 PRELUDE = r'''
 #include "walilib.h"
 #ifndef WALI_NATIVE
@@ -25,9 +27,6 @@ WALI_MAIN
 '''
 
 
-async def run_guest(make_warden, wasm, *, uid=0, args=()):
-    async with make_warden(uid=uid, gid=uid) as h:
-        return await h.run(wasm, args)
 
 
 DUP_C = PRELUDE + r'''

@@ -8,6 +8,8 @@ both tmpfs and memfs report exactly.
 
 from __future__ import annotations
 
+from tests.harness import run_guest
+
 PRELUDE = r'''
 #include "walilib.h"
 #ifndef WALI_NATIVE
@@ -29,9 +31,6 @@ static int all_zero(const char *p, int n) {
 '''
 
 
-async def run_guest(make_warden, wasm, *, uid=0, args=()):
-    async with make_warden(uid=uid, gid=uid) as h:
-        return await h.run(wasm, args)
 
 
 RW_C = PRELUDE + r'''

@@ -12,7 +12,6 @@ need the worker to grow the memory first (the GROW handshake).
 
 from __future__ import annotations
 
-
 from tests.harness import run_cage
 
 PRELUDE = r'''

@@ -200,9 +200,8 @@ async def test_process_group_and_session_of_a_single_cage(build_c):
 
 
 def test_getpgid_and_getsid_find_a_zombie() -> None:
-    from tests.syscalls.test_signal_bookkeeping import _kernel_with_zombie
-
     from kernel.syscalls import sys_proc
+    from tests.syscalls.test_signal_bookkeeping import _kernel_with_zombie
 
     k, parent, child = _kernel_with_zombie()
     assert sys_proc.sys_getpgid(parent, child.pid) == parent.pgid
